@@ -1,0 +1,836 @@
+"""The system catalog: the weapon systems aidledger knows, and how written names map to them.
+
+A :class:`System` has a canonical key (``himars``), a display name (``M142 HIMARS``), a
+category (a key of :data:`CATEGORIES`), a country of origin and aliases. A :class:`Catalog`
+holds systems and resolves the names people write to keys; :func:`default_catalog` is the one
+bundled with the library (``aidledger/data/systems.toml``).
+
+>>> catalog = default_catalog()
+>>> catalog.resolve("HIMARS 142 multiple rocket launcher")
+'himars'
+>>> catalog.resolve("ammunition for HIMARS") is None
+True
+
+How :meth:`Catalog.resolve` reads a name:
+
+1. Spelling: Unicode NFKC, case-folded, accents dropped; every character other than a letter
+   or digit separates words, and so does a change between letters and digits, so
+   ``PzH2000``, ``PzH 2000`` and ``pzh-2000`` are the same words. Calibres (``155mm``,
+   ``105-mm``, ``.50 cal``), drive layouts (``6x6``), counts (``4x`` or ``12`` first, ``x4``,
+   ``(12)``), possessives and plurals (``Bradleys``, ``M777s``) are dropped; a word is made
+   singular only when the singular is a catalog word and the plural is not, so ``HIMARS``,
+   ``NASAMS`` and ``Abrams`` stay whole. Roman ``II``/``III``/``IV`` read as numbers.
+2. Common phrases read as one word: ``anti-armour`` = ``anti-tank``, ``drone`` = ``UAV`` =
+   ``unmanned aerial system``, ``surface-to-air``, ``multiple rocket launcher``, ``missile
+   system`` = ``system``, ``command launch unit`` ...
+3. The key, name and aliases of every system are read the same way and looked for as whole
+   words in the name; longer matches win over the shorter ones they overlap. A match may be
+   followed by a variant (``Leopard 2A6``, ``M2A2 ODS Bradley``), but an alias ending in a
+   word, followed by a number below 100 that none of its system's designations has, names
+   another model: ``Challenger 3`` is not ``challenger-2``.
+4. Only the item counts, not what it is for: the name is cut at the first ``for``, ``to``,
+   ``with`` or ``on`` (``GMLRS rockets for HIMARS`` reads ``GMLRS rockets``).
+5. A generic entry (an alias made only of generic words, like ``tactical UAS``) gives way to a
+   specific one (``Switchblade tactical UAS``), and a platform to a munition whose
+   ``accessory_of`` it is (``MIM-23B HAWK missiles``), unless the name is a list (``,``,
+   ``and``, ``&``).
+6. More than one system left (``Leopard 2 and Marder``), or none, resolves to ``None``; so does
+   a list with an item that is no catalog system (``Mi-17, Mi-2``).
+7. Accessories are not the system: words such as ammunition, rounds, shells, spare parts,
+   barrels, launch unit, training, maintenance, decoy or ship beside the match make it
+   ``None`` (``Gepard ammunition``, ``spare barrels for M777``). ``missile``, ``rocket``,
+   ``round`` and ``munition`` are allowed only beside a munition: ``Stinger missiles`` is
+   Stinger, ``Patriot missiles`` is not the Patriot system. Accessories listed as items of
+   their own do not count (``Patriot air defense battery and munitions`` is Patriot).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib.resources
+import os
+import re
+import tomllib
+import types
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import attrs
+
+from aidledger.errors import LoadError
+
+__all__ = ["CATEGORIES", "Catalog", "System", "default_catalog"]
+
+CATEGORIES: Mapping[str, str] = types.MappingProxyType(
+    {
+        "air-defence": "air defence system",
+        "air-defence-missile": "air defence missile",
+        "anti-aircraft-gun": "anti-aircraft gun",
+        "anti-ship-missile": "anti-ship missile",
+        "anti-tank": "anti-tank weapon",
+        "armoured-personnel-carrier": "armoured personnel carrier",
+        "armoured-reconnaissance-vehicle": "armoured reconnaissance vehicle",
+        "artillery-munition": "guided artillery munition",
+        "combat-aircraft": "combat aircraft",
+        "cruise-missile": "cruise missile",
+        "helicopter": "helicopter",
+        "infantry-fighting-vehicle": "infantry fighting vehicle",
+        "loitering-munition": "loitering munition",
+        "main-battle-tank": "main battle tank",
+        "manpads": "man-portable air defence system",
+        "protected-mobility-vehicle": "protected mobility vehicle",
+        "rocket-artillery": "rocket artillery",
+        "self-propelled-artillery": "self-propelled artillery",
+        "towed-artillery": "towed artillery",
+        "uav": "unmanned aerial vehicle",
+        "utility-vehicle": "utility vehicle",
+    }
+)
+"""Category key -> English label. Every system's category is a key here."""
+
+_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_ORIGIN = re.compile(r"[A-Z]{2}")
+
+
+class _InvalidField(ValueError):
+    """A field value the catalog rejects; keeps the field so loaders can say where."""
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field}: {value!r} {reason}")
+
+
+def _check_key(field: str, value: object) -> None:
+    if not isinstance(value, str) or not _KEY.fullmatch(value):
+        raise _InvalidField(
+            field,
+            value,
+            "is not a system key (lower-case letters and digits, in words joined by single"
+            " hyphens, like 'pzh-2000')",
+        )
+
+
+def _check_text(field: str, value: object) -> None:
+    if not isinstance(value, str) or not any(char.isalnum() for char in value):
+        raise _InvalidField(field, value, "is not a name (it needs a letter or a digit)")
+
+
+def _validate_key(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _check_key(attribute.name, value)
+
+
+def _validate_name(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _check_text(attribute.name, value)
+
+
+def _validate_category(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or value not in CATEGORIES:
+        raise _InvalidField(
+            attribute.name, value, f"is not a catalog category (one of {', '.join(CATEGORIES)})"
+        )
+
+
+def _validate_origin(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not _ORIGIN.fullmatch(value):
+        raise _InvalidField(
+            attribute.name, value, "is not a two-letter upper-case country code (like 'US')"
+        )
+
+
+def _validate_aliases(_: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    for alias in value:
+        _check_text(attribute.name, alias)
+
+
+def _validate_munition(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise _InvalidField(attribute.name, value, "is not true or false")
+
+
+def _validate_accessory_of(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _check_key(attribute.name, value)
+
+
+def _to_aliases(value: Iterable[str] | str) -> tuple[str, ...]:
+    """Aliases as a tuple; one string is one alias, not a sequence of letters."""
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+@attrs.frozen
+class System:
+    """One weapon system (or item class) of the catalog.
+
+    >>> System("himars", "M142 HIMARS", "rocket-artillery", "US", ["HIMARS", "M142"]).aliases
+    ('HIMARS', 'M142')
+
+    ``munition`` marks a system that is itself a munition ("Stinger missiles" are Stinger);
+    ``accessory_of`` names the platform a munition entry belongs to ("hawk-missile" ->
+    "hawk"). Invalid values raise ``ValueError`` naming the field.
+    """
+
+    key: str = attrs.field(validator=_validate_key)
+    name: str = attrs.field(validator=_validate_name)
+    category: str = attrs.field(validator=_validate_category)
+    origin: str = attrs.field(validator=_validate_origin)
+    aliases: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_aliases, validator=_validate_aliases
+    )
+    munition: bool = attrs.field(default=False, validator=_validate_munition)
+    accessory_of: str | None = attrs.field(default=None, validator=_validate_accessory_of)
+
+
+# --- reading names --------------------------------------------------------------------------
+
+_POSSESSIVE = re.compile("(?<=[a-z0-9])['\u2019]s(?![a-z0-9])")
+_CALIBRE = re.compile(
+    r"(?<![a-z0-9.,])(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\s*-?\s*"
+    r"(?:mm|cm|millimet(?:er|re)s?|cal(?:iber|ibre)?)(?![a-z])"
+)
+_TIMES = "x\u00d7"  # x and the multiplication sign
+_DRIVE = re.compile(rf"(?<![a-z0-9])[0-9]+\s*[{_TIMES}]\s*[0-9]+(?![a-z0-9])")  # "6x6"
+_COUNT = re.compile(  # "x4", "(12)", "(4 units)"
+    rf"(?<![a-z0-9])[{_TIMES}]\s*[0-9]+(?![a-z0-9])"
+    rf"|\(\s*[{_TIMES}]?\s*[0-9]+(?:[.,][0-9]{{3}})*\s*(?:units?|pcs|pieces?)?\s*\)"
+)
+_LEADING_COUNT = re.compile(  # "4x", "12 ", "1,000 "
+    rf"^\s*[0-9]+(?:[.,][0-9]{{3}})*(?:\s*[{_TIMES}]\s*|\s+)(?=[a-z(\"'])"
+)
+_WORD = re.compile(r"[a-z]+|[0-9]+|[,;&+]")
+
+_LIST = ","  # the token every list separator ("and", ",", "&", "+", ...) becomes
+_WORD_MAP = {
+    "&": _LIST,
+    "+": _LIST,
+    ";": _LIST,
+    "and": _LIST,
+    "or": _LIST,
+    "plus": _LIST,
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "armour": "armor",
+    "armoured": "armored",
+    "defence": "defense",
+    "antiaircraft": "airdefense",
+    "antiair": "airdefense",
+    "antiarmor": "antitank",
+    "antiarmour": "antitank",
+    "manpad": "manpads",
+    "mrl": "mlrs",
+    "mrls": "mlrs",
+    "helo": "helicopter",
+    "drone": "uas",
+    "uav": "uas",
+    "rpas": "uas",
+    "suas": "uas",
+    "clu": "launchunit",
+    "spg": "sph",
+}
+# Multi-word phrases -> one word (or none). Written in the spelling _WORD_MAP produces.
+_PHRASES = {
+    "guided multiple launch rocket system": "gmlrs",
+    "guided multiple launch rocket": "gmlrs",
+    "guided mlrs": "gmlrs",
+    "high mobility artillery rocket system": "himars",
+    "national advanced surface to air missile system": "nasams",
+    "high mobility multipurpose wheeled vehicle": "hmmwv",
+    "high mobility multi purpose wheeled vehicle": "hmmwv",
+    "mine resistant ambush protected": "mrap",
+    "tube launched optically tracked wire guided": "tow",
+    "multiple launch rocket system": "mlrs",
+    "multiple launch rocket": "mlrs",
+    "multiple rocket launch system": "mlrs",
+    "multiple rocket launching system": "mlrs",
+    "multiple rocket launcher": "mlrs",
+    "multiple rocket system": "mlrs",
+    "rocket artillery": "mlrs",
+    "man portable air defense system": "manpads",
+    "man portable air defense": "manpads",
+    "surface to air": "sam",
+    "ground to air": "sam",
+    "air to air": "aam",
+    "air to surface": "asm",
+    "air to ground": "asm",
+    "surface to surface": "ssm",
+    "anti aircraft": "airdefense",
+    "anti air": "airdefense",
+    "air defense": "airdefense",
+    "missile defense": "airdefense",
+    "anti tank": "antitank",
+    "anti armor": "antitank",
+    "anti ship": "antiship",
+    "coastal defense": "coastaldefense",
+    "unmanned aerial system": "uas",
+    "unmanned aircraft system": "uas",
+    "unmanned aerial vehicle": "uas",
+    "unmanned air vehicle": "uas",
+    "unmanned air system": "uas",
+    "unmanned aircraft": "uas",
+    "unmanned aerial": "uas",
+    "remotely piloted aircraft system": "uas",
+    "remotely piloted aircraft": "uas",
+    "loitering munition": "loitering",
+    "kamikaze uas": "loitering",
+    "suicide uas": "loitering",
+    "infantry fighting vehicle": "ifv",
+    "armored personnel carrier": "apc",
+    "main battle tank": "mbt",
+    "self propelled howitzer": "sph",
+    "self propelled gun": "sph",
+    "self propelled artillery": "sph",
+    "self propelled": "sph",
+    "missile system": "system",
+    "rocket system": "system",
+    "weapon system": "system",
+    "launch system": "system",
+    "launching system": "system",
+    "missile complex": "system",
+    "missile launcher": "launcher",
+    "rocket launcher": "launcher",
+    "missile battery": "battery",
+    "fire unit": "battery",
+    "command launch unit": "launchunit",
+    "launch unit": "launchunit",
+    "launching pad": "launchunit",
+    "launch pad": "launchunit",
+    "launch rail": "launchunit",
+    "up to": "",
+    "as well as": _LIST,
+}
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Generic words: they never decide which system a name is, and an alias made only of them is
+# generic (it gives way to a specific match).
+_GENERIC = _word_set(
+    """
+    system launcher howitzer gun artillery field sph towed tracked wheeled mlrs airdefense sam
+    aam asm ssm manpads shoulder fired portable launched guided tank mbt ifv apc vehicle
+    armored armor infantry fighting combat carrier personnel reconnaissance recon light medium
+    heavy tactical weapon uas loitering helicopter aircraft fighter jet plane attack multirole
+    antitank atgm antiship coastaldefense battery unit piece mrap protected mobility patrol
+    utility multipurpose rapid fire recoilless modernized modernised modified upgraded
+    refurbished used surplus new version variant type mk mark air ground surface anti defense
+    """
+)
+# Words beside a match that make the name an accessory or another item, never the system.
+_NOT_THE_ITEM = _word_set(
+    """
+    spare part barrel launchunit component equipment kit tool sight optic radar guidance
+    seeker training trainer simulator maintenance repair refit refitting retrofit overhaul
+    sustainment support servicing upgrade modernization modernisation decoy mockup replica
+    dummy class ship vessel boat frigate corvette counter recovery bridge bridgelayer engine
+    tire tyre trailer transporter tractor documentation manual production factory
+    """
+)
+# Ammunition words: never the system, except _MUNITION_WORDS beside a munition ("Stinger
+# missiles").
+_AMMUNITION = _word_set(
+    """
+    ammunition ammo round shell missile rocket munition cartridge projectile warhead grenade
+    bomb interceptor charge propellant fuze fuse reload bullet pod
+    """
+)
+_MUNITION_WORDS = frozenset({"missile", "rocket", "round", "munition", "interceptor", "pod"})
+_PREPOSITIONS = frozenset({"for", "to", "with", "on"})
+# Well-known names that contain a catalog alias but are other things ("Desert Hawk" is a drone).
+_NOT_SYSTEMS = (
+    "Black Hawk",
+    "Desert Hawk",
+    "Global Hawk",
+    "Sea Hawk",
+    "BAE Hawk",
+    "M242 Bushmaster",
+    "Bushmaster cannon",
+    "Bushmaster chain gun",
+    "tow truck",
+    "tow bar",
+    "tow rope",
+    "C-27J Spartan",
+)
+
+
+def _simplify(text: str) -> str:
+    """Case-folded ASCII-ish text without calibres, drive layouts, counts and possessives."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+    )
+    text = text.replace("\u0131", "i")  # dotless i, so that case changes never matter
+    text = _POSSESSIVE.sub("", text)
+    text = _CALIBRE.sub(" ", text)
+    text = _DRIVE.sub(" ", text)
+    text = _COUNT.sub(" ", text)
+    return _LEADING_COUNT.sub("", text)
+
+
+def _raw_words(text: str) -> list[str]:
+    return _WORD.findall(_simplify(text))
+
+
+def _singular(word: str, vocabulary: frozenset[str]) -> str:
+    """*word* made singular when the singular is a known word and the plural is not."""
+    if word in vocabulary or len(word) < 3 or not word.isalpha():
+        return word
+    for suffix, replacement in (("s", ""), ("es", ""), ("ies", "y")):
+        if word.endswith(suffix) and word[: -len(suffix)] + replacement in vocabulary:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def _phrase_end(words: list[str], start: int, phrase: tuple[str, ...]) -> int:
+    """Where *phrase* ends if it starts at *start*, or -1. Commas inside the long expansions of
+    acronyms are skipped ("Tube-Launched, Optically-Tracked, Wire-Guided")."""
+    position = start
+    for number, part in enumerate(phrase):
+        if number and len(phrase) >= 4:
+            while position < len(words) and words[position] == _LIST:
+                position += 1
+        if position >= len(words) or words[position] != part:
+            return -1
+        position += 1
+    return position
+
+
+def _phrase_table() -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+    table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for phrase, replacement in _PHRASES.items():
+        words = tuple(phrase.split())
+        table.setdefault(words[0], []).append((words, tuple(replacement.split())))
+    for entries in table.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return table
+
+
+_PHRASE_TABLE = _phrase_table()
+_FIXED_VOCABULARY = frozenset(
+    {word for phrase in _PHRASES for word in phrase.split()}
+    | set(_WORD_MAP)
+    | set(_WORD_MAP.values())
+    | set(_PHRASES.values())
+    | _GENERIC
+    | _NOT_THE_ITEM
+    | _AMMUNITION
+    | _PREPOSITIONS
+)
+
+
+def _words(text: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
+    """The words of *text* as resolution compares them (rules 1 and 2 of the module doc)."""
+    words = [_singular(word, vocabulary) for word in _raw_words(text)]
+    words = [_WORD_MAP.get(word, word) for word in words]
+    result: list[str] = []
+    position = 0
+    while position < len(words):
+        for phrase, replacement in _PHRASE_TABLE.get(words[position], ()):
+            end = _phrase_end(words, position, phrase)
+            if end > 0:
+                result.extend(replacement)
+                position = end
+                break
+        else:
+            result.append(words[position])
+            position += 1
+    return tuple(result)
+
+
+class _Match(NamedTuple):
+    start: int
+    end: int
+    keys: frozenset[str]  # empty for a known non-system (_NOT_SYSTEMS)
+    generic: bool
+
+
+class _Index:
+    """What resolution needs, built once per catalog on first use."""
+
+    def __init__(self, systems: tuple[System, ...]) -> None:
+        self.systems = {system.key: system for system in systems}
+        spellings = [
+            (system.key, text)
+            for system in systems
+            for text in (system.key, system.name, *system.aliases)
+        ]
+        raw = {word for _, text in spellings for word in _raw_words(text)}
+        self.vocabulary = frozenset(raw | _FIXED_VOCABULARY)
+        aliases: dict[tuple[str, ...], set[str]] = {}
+        for key, text in spellings:
+            words = _words(text, self.vocabulary)
+            if words:
+                aliases.setdefault(words, set()).add(key)
+        for text in _NOT_SYSTEMS:
+            aliases.setdefault(_words(text, self.vocabulary), set())
+        self.by_first: dict[str, list[tuple[tuple[str, ...], frozenset[str], bool]]] = {}
+        self.numbers: dict[str, set[str]] = {key: set() for key in self.systems}
+        self.spellings: list[tuple[str, str]] = []
+        for words, keys in aliases.items():
+            generic = all(word in _GENERIC for word in words)
+            self.by_first.setdefault(words[0], []).append((words, frozenset(keys), generic))
+            for key in keys:
+                self.numbers[key].update(word for word in words if word.isdigit())
+                self.spellings.append((" ".join(words), key))
+
+    def candidates(self, words: tuple[str, ...]) -> list[_Match]:
+        """Every alias occurrence in *words* (rule 3 of the module doc)."""
+        found = []
+        for start, word in enumerate(words):
+            for alias, keys, generic in self.by_first.get(word, ()):
+                end = _alias_end(words, start, alias)
+                if end < 0:
+                    continue
+                if keys and alias[-1].isalpha() and end < len(words):
+                    following = words[end]
+                    if following.isdigit() and len(following) <= 2:
+                        keys = frozenset(key for key in keys if following in self.numbers[key])
+                        if not keys:
+                            continue
+                found.append(_Match(start, end, keys, generic))
+        return found
+
+    def is_munition_of(self, match: _Match, platform: _Match) -> bool:
+        return any(self.systems[key].accessory_of in platform.keys for key in match.keys)
+
+    def resolve(self, name: str) -> str | None:
+        """The key *name* resolves to (rules 3 to 7 of the module doc), or None."""
+        words = _words(name, self.vocabulary)
+        candidates = self.candidates(words)
+        cut = next(
+            (
+                position
+                for position, word in enumerate(words)
+                if word in _PREPOSITIONS
+                and not any(c.start <= position < c.end for c in candidates)
+            ),
+            len(words),
+        )
+        head = words[:cut]
+        chosen: list[_Match] = []
+        for candidate in sorted(
+            (c for c in candidates if c.end <= cut), key=lambda c: (c.start - c.end, c.start)
+        ):
+            clash = [c for c in chosen if c.start < candidate.end and candidate.start < c.end]
+            if not clash:
+                chosen.append(candidate)
+            elif all(self.is_munition_of(candidate, c) for c in clash):
+                chosen = [c for c in chosen if c not in clash] + [candidate]
+        matches = [c for c in chosen if c.keys]
+        covered = {position for c in matches for position in range(c.start, c.end)}
+        if _LIST not in head:  # in a list, each item counts
+            matches = [c for c in matches if not c.generic] or matches
+        keys = set().union(*(c.keys for c in matches))
+        if len(keys) > 1 and _LIST not in head:
+            keys -= {self.systems[key].accessory_of for key in keys}
+        if len(keys) != 1:
+            return None
+        (key,) = keys
+        return key if self._is_the_item(head, covered, self.systems[key].munition) else None
+
+    @staticmethod
+    def _is_the_item(head: tuple[str, ...], covered: set[int], munition: bool) -> bool:
+        """Whether the words beside the matches leave the system as the item (rules 6, 7).
+
+        In the list part of the match, accessory words say it is not; other list parts may
+        be accessories ("Patriot battery and munitions"), but not other items ("Mi-17, Mi-2").
+        Generic words, numbers and variant letters after a number ("2A6") say nothing, but a
+        bare number is another model ("Leopard 1 and 2").
+        """
+        start = 0
+        for end in [*(p for p, word in enumerate(head) if word == _LIST), len(head)]:
+            matched = any(p in covered for p in range(start, end))
+            if not matched and end > start and all(head[p].isdigit() for p in range(start, end)):
+                return False
+            for position in range(start, end):
+                word = head[position]
+                if position in covered:
+                    continue
+                accessory = word in _NOT_THE_ITEM or word in _AMMUNITION
+                if matched:
+                    if accessory and not (munition and word in _MUNITION_WORDS):
+                        return False
+                elif (
+                    not accessory
+                    and word.isalpha()
+                    and word not in _GENERIC
+                    and (position == start or not head[position - 1].isdigit())
+                ):
+                    return False
+            start = end + 1
+        return True
+
+
+def _alias_end(words: tuple[str, ...], start: int, alias: tuple[str, ...]) -> int:
+    """Where *alias* ends if it starts at *start*, or -1; generic words may come between its
+    words ("HAWK air defence missile" has "HAWK missile")."""
+    position = start
+    for number, part in enumerate(alias):
+        if number:
+            while (
+                position < len(words) and words[position] != part and words[position] in _GENERIC
+            ):
+                position += 1
+        if position >= len(words) or words[position] != part:
+            return -1
+        position += 1
+    return position
+
+
+class _Memo:
+    """A catalog's mutable caches: its index and the names it resolved."""
+
+    __slots__ = ("index", "resolved")
+
+    def __init__(self) -> None:
+        self.index: _Index | None = None
+        self.resolved: dict[str, str | None] = {}
+
+
+_CACHE_LIMIT = 8192
+
+
+def _catalog_problem(systems: tuple[Any, ...]) -> tuple[int, str, object, str] | None:
+    """The first problem of a list of systems as ``(index, field, value, reason)``, or None."""
+    first_index: dict[str, int] = {}
+    for index, system in enumerate(systems):
+        if not isinstance(system, System):
+            return index, "systems", system, "is not a System"
+        if system.key in first_index:
+            return (
+                index,
+                "key",
+                system.key,
+                f"is already the key of system[{first_index[system.key]}]",
+            )
+        first_index[system.key] = index
+    for index, system in enumerate(systems):
+        if system.accessory_of == system.key:
+            return index, "accessory_of", system.accessory_of, "names the system itself"
+        if system.accessory_of is not None and system.accessory_of not in first_index:
+            return index, "accessory_of", system.accessory_of, "is not a key in the catalog"
+    return None
+
+
+def _to_systems(value: Iterable[System]) -> tuple[System, ...]:
+    return tuple(value)
+
+
+def _validate_systems(_: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    problem = _catalog_problem(value)
+    if problem is not None:
+        index, field, bad, reason = problem
+        raise _InvalidField(f"systems[{index}].{field}", bad, reason)
+
+
+@attrs.frozen
+class Catalog:
+    """A set of systems, looked up by key and resolved from the names people write.
+
+    >>> catalog = default_catalog()
+    >>> catalog["nasams"].origin, "nasams" in catalog, catalog.get("unknown")
+    ('NO', True, None)
+    >>> catalog.resolve("Leopard 2A6"), catalog.resolve("Leopard 2 and Marder")
+    ('leopard-2', None)
+
+    Keys are unique and every ``accessory_of`` names a key of the catalog (else
+    ``ValueError``). Iteration follows the order of *systems*.
+    """
+
+    systems: tuple[System, ...] = attrs.field(converter=_to_systems, validator=_validate_systems)
+    _by_key: dict[str, System] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(lambda self: {s.key: s for s in self.systems}, takes_self=True),
+    )
+    _memo: _Memo = attrs.field(init=False, eq=False, repr=False, factory=_Memo)
+
+    def _index(self) -> _Index:
+        if self._memo.index is None:
+            self._memo.index = _Index(self.systems)
+        return self._memo.index
+
+    def resolve(self, name: str) -> str | None:
+        """The key of the catalog system *name* denotes, or ``None`` (see the module doc).
+
+        ``None`` means the name is not one catalog system: unknown, empty, ambiguous or an
+        accessory of a system (ammunition, spare parts, training ...).
+
+        >>> default_catalog().resolve("M2A2 ODS Bradleys")
+        'bradley'
+        """
+        resolved = self._memo.resolved
+        if name in resolved:
+            return resolved[name]
+        key = self._index().resolve(name) if name else None
+        if len(resolved) >= _CACHE_LIMIT:
+            resolved.clear()
+        resolved[name] = key
+        return key
+
+    def __getitem__(self, key: str) -> System:
+        """The system with canonical *key*; ``KeyError`` when there is none."""
+        return self._by_key[key]
+
+    def get(self, key: str) -> System | None:
+        """The system with canonical *key*, or ``None``."""
+        return self._by_key.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        """Whether *key* is a canonical key of the catalog (aliases are not keys)."""
+        return isinstance(key, str) and key in self._by_key
+
+    def __iter__(self) -> Iterator[System]:
+        return iter(self.systems)
+
+    def __len__(self) -> int:
+        return len(self.systems)
+
+    def closest(self, name: str, n: int = 3) -> list[str]:
+        """Keys of up to *n* systems whose key, name or aliases look most like *name*.
+
+        For "did you mean" hints (difflib similarity of the normalised spellings, at least 0.6).
+
+        >>> default_catalog().closest("Leopard")
+        ['leopard-1', 'leopard-2', 'gepard']
+        """
+        index = self._index()
+        words = [word for word in _words(name, index.vocabulary) if word != _LIST]
+        query = " ".join([word for word in words if word not in _GENERIC] or words)
+        if not query or n <= 0:
+            return []
+        best: dict[str, float] = {}
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(query)
+        for spelling, key in index.spellings:
+            matcher.set_seq1(spelling)
+            if (
+                matcher.real_quick_ratio() >= 0.6
+                and matcher.quick_ratio() >= 0.6
+                and (ratio := matcher.ratio()) >= 0.6
+            ):
+                best[key] = max(best.get(key, 0.0), ratio)
+        return sorted(best, key=lambda key: (-best[key], key))[:n]
+
+    def extend(self, systems: Iterable[System]) -> Catalog:
+        """A new catalog with *systems* added; a key already present is replaced in place.
+
+        >>> mine = System("himars", "HIMARS (mine)", "rocket-artillery", "US")
+        >>> default_catalog().extend([mine])["himars"].name
+        'HIMARS (mine)'
+        """
+        added: dict[str, System] = {}
+        for system in systems:
+            if not isinstance(system, System):
+                raise TypeError(f"{system!r} is not a System")
+            if system.key in added:
+                raise _InvalidField("key", system.key, "is given twice")
+            added[system.key] = system
+        kept = [added.pop(system.key, system) for system in self.systems]
+        return Catalog((*kept, *added.values()))
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike[str]) -> Catalog:
+        """A catalog read from a TOML file laid out like the bundled ``systems.toml``.
+
+        One ``[[system]]`` table per system with ``key``, ``name``, ``category``, ``origin``
+        and optionally ``aliases``, ``munition`` and ``accessory_of``. Bad content raises
+        :class:`~aidledger.errors.LoadError` naming the file, the line of the table, the field
+        and the system (``systems.toml:12: origin: 'usa' is not a two-letter upper-case
+        country code (like 'US') (system[1] 'himars')``); an unreadable file raises ``OSError``.
+        """
+        file = os.fspath(path)
+        with open(file, "rb") as stream:
+            data = stream.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise LoadError(f"is not UTF-8 text ({error.reason})", file=file) from None
+        return _parse_catalog(text, file)
+
+
+_FIELDS: dict[str, tuple[type, str]] = {
+    "key": (str, "a string"),
+    "name": (str, "a string"),
+    "category": (str, "a string"),
+    "origin": (str, "a string"),
+    "aliases": (list, "a list of strings"),
+    "munition": (bool, "true or false"),
+    "accessory_of": (str, "a string"),
+}
+_REQUIRED = ("key", "name", "category", "origin")
+_TABLE_HEADER = re.compile(r"\s*\[\[\s*system\s*\]\]")
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+
+
+def _parse_catalog(text: str, file: str) -> Catalog:
+    """The catalog in TOML *text*; problems are LoadErrors located in *file*."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        position = _TOML_POSITION.search(message)
+        line = int(position.group(1)) if position else None
+        reason = _TOML_POSITION.sub("", message)
+        raise LoadError(f"is not valid TOML: {reason}", file=file, line=line) from None
+    for name in document:
+        if name != "system":
+            raise LoadError(
+                "is not a catalog table (only [[system]] tables)", file=file, field=name
+            )
+    tables = document.get("system", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise LoadError("must be a list of [[system]] tables", file=file, field="system")
+    header_lines = [
+        number for number, line in enumerate(text.splitlines(), 1) if _TABLE_HEADER.match(line)
+    ]
+    if len(header_lines) != len(tables):
+        header_lines = []
+
+    def fail(index: int, field: str, value: object, reason: str) -> LoadError:
+        key = tables[index].get("key")
+        where = f"system[{index}]" + (f" {key!r}" if isinstance(key, str) else "")
+        shown = value if isinstance(value, str) else None
+        if value is not None and shown is None:
+            reason = f"{value!r} {reason}"
+        line = header_lines[index] if header_lines else None
+        return LoadError(
+            f"{reason} ({where})", file=file, line=line, record=index, field=field, value=shown
+        )
+
+    systems: list[System] = []
+    for index, table in enumerate(tables):
+        for field, value in table.items():
+            if field not in _FIELDS:
+                raise fail(index, field, None, f"is not a system field ({', '.join(_FIELDS)})")
+            expected, what = _FIELDS[field]
+            if not isinstance(value, expected) or (
+                isinstance(value, list) and not all(isinstance(item, str) for item in value)
+            ):
+                raise fail(index, field, value, f"is not {what}")
+        for field in _REQUIRED:
+            if field not in table:
+                raise fail(index, field, None, "is missing")
+        try:
+            systems.append(System(**table))
+        except _InvalidField as error:
+            raise fail(index, error.field, error.value, error.reason) from None
+    problem = _catalog_problem(tuple(systems))
+    if problem is not None:
+        raise fail(*problem)
+    return Catalog(systems)
+
+
+@functools.cache
+def default_catalog() -> Catalog:
+    """The catalog bundled with aidledger (``aidledger/data/systems.toml``), read once."""
+    resource = importlib.resources.files("aidledger") / "data" / "systems.toml"
+    return _parse_catalog(resource.read_text(encoding="utf-8"), "aidledger/data/systems.toml")
