@@ -1,0 +1,7 @@
+"""``python -m aidledger``: the same as the ``aidledger`` command."""
+
+import sys
+
+from aidledger.cli import main
+
+sys.exit(main())

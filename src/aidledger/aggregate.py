@@ -1,0 +1,585 @@
+"""Per-donor summaries as of a date: the counting rules of DESIGN 3.
+
+:func:`summarize` reads the ledger's columns and builds typed, immutable summary objects.
+The rules, in short: the state of a pledge as of D is its last record dated on or before D;
+``pledged`` and ``delivered`` are committed; a component follows its package (cancel the
+package and its items are cancelled); money is counted once, at the outermost package
+that has an amount; quantities come from every active pledge; ``requested`` and
+``considering`` are listed, never summed; ``reported`` records are checkpoints.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Collection, Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from aidledger._table import RecordTable
+from aidledger.model import Status, donor_name
+from aidledger.money import EXACT, Money, format_decimal, round_half_even
+
+if TYPE_CHECKING:
+    from aidledger.catalog import Catalog
+
+__all__ = [
+    "CheckpointCheck",
+    "Discussion",
+    "DonorSummary",
+    "Summary",
+    "SystemTotal",
+    "summarize",
+    "tolerance",
+]
+
+_DELIVERED = Status.DELIVERED
+_REPORTED = Status.REPORTED
+
+
+@attrs.frozen
+class SystemTotal:
+    """Units of one system committed and delivered by a donor, and how many pledges of it
+    have an undisclosed quantity."""
+
+    system: str
+    name: str
+    committed: int
+    delivered: int
+    undisclosed_quantity: int
+
+
+@attrs.frozen
+class Discussion:
+    """A pledge under discussion (``requested`` or ``considering``) as of the summary date."""
+
+    id: str
+    system: str | None
+    status: Status
+    date: datetime.date
+
+
+@attrs.frozen
+class CheckpointCheck:
+    """A stated cumulative total (a ``reported`` record) beside what the ledger holds.
+
+    ``ledger`` is the donor's committed total as of the checkpoint's date, in its currency
+    (or the committed units of its system); ``difference`` is ledger minus stated. When the
+    ledger's amounts are in other currencies and no rates were given, they cannot be
+    compared: ``ledger``, ``difference`` and ``within_tolerance`` are ``None`` and
+    ``reason`` says why.
+    """
+
+    id: str
+    date: datetime.date
+    donor: str
+    system: str | None
+    currency: str | None
+    stated: Decimal
+    tolerance: Decimal
+    ledger: Decimal | None
+    difference: Decimal | None
+    within_tolerance: bool | None
+    source: str | None = None
+    note: str | None = None
+    reason: str | None = None
+
+    @property
+    def comparable(self) -> bool:
+        """Whether the ledger could be compared with the stated figure."""
+        return self.ledger is not None
+
+
+def _money_map(value: Mapping[str, Money]) -> Mapping[str, Money]:
+    return MappingProxyType(dict(sorted(value.items())))
+
+
+@attrs.frozen
+class DonorSummary:
+    """What one donor has committed, delivered and discussed as of a date.
+
+    ``committed`` and ``delivered`` map each currency to its exact total (never mixed);
+    ``committed_total`` and ``delivered_total`` are in the summary's reporting currency,
+    rounded once, or ``None`` without one. ``pledges`` counts active top-level pledges and
+    ``undisclosed_value`` those of them whose amount is not known.
+    """
+
+    donor: str
+    committed: Mapping[str, Money] = attrs.field(converter=_money_map, hash=False)
+    delivered: Mapping[str, Money] = attrs.field(converter=_money_map, hash=False)
+    committed_total: Money | None
+    delivered_total: Money | None
+    pledges: int
+    undisclosed_value: int
+    systems: tuple[SystemTotal, ...]
+    discussed: tuple[Discussion, ...]
+    checkpoints: tuple[CheckpointCheck, ...]
+
+    def name(self, locale: str = "en") -> str:
+        """The donor's name in *locale*, from CLDR."""
+        return donor_name(self.donor, locale)
+
+    def system(self, key: str) -> SystemTotal | None:
+        """The line for system *key*, or ``None`` when the donor has no active pledge of it."""
+        return next((line for line in self.systems if line.system == key), None)
+
+
+@attrs.frozen
+class Summary:
+    """Per-donor summaries as of a date, sorted by donor code.
+
+    >>> import aidledger, datetime
+    >>> summary = aidledger.bundled().summarize(as_of=datetime.date(2023, 1, 5))
+    >>> summary["US"].committed["USD"]
+    Money(amount=Decimal('20870000000'), currency='USD')
+    """
+
+    as_of: datetime.date | None
+    currency: str | None
+    donors: tuple[DonorSummary, ...]
+
+    def __getitem__(self, donor: str) -> DonorSummary:
+        for entry in self.donors:
+            if entry.donor == donor:
+                return entry
+        raise KeyError(donor)
+
+    def __contains__(self, donor: object) -> bool:
+        return any(entry.donor == donor for entry in self.donors)
+
+    def __iter__(self) -> Iterator[DonorSummary]:
+        return iter(self.donors)
+
+    def __len__(self) -> int:
+        return len(self.donors)
+
+    def to_dict(self, locale: str = "en") -> dict[str, Any]:
+        """The summary as the JSON object of DESIGN 5 (amounts as exact decimal strings)."""
+        return {
+            "format": "aidledger-summary/1",
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "currency": self.currency,
+            "donors": [_donor_dict(entry, locale) for entry in self.donors],
+        }
+
+    def to_json(self, locale: str = "en", indent: int | None = 1) -> str:
+        """:meth:`to_dict` as JSON text."""
+        import json
+
+        return json.dumps(self.to_dict(locale), indent=indent, ensure_ascii=False)
+
+    def render(self, format: str = "text", locale: str = "en") -> str:
+        """The summary for people: ``text`` (terminal), or ``json``."""
+        from aidledger import report
+
+        return report.render(self, format=format, locale=locale)
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format_decimal(value)
+
+
+def _donor_dict(entry: DonorSummary, locale: str) -> dict[str, Any]:
+    def total(money: Money | None) -> str | None:
+        return None if money is None else format_decimal(money.amount)
+
+    return {
+        "donor": entry.donor,
+        "name": entry.name(locale),
+        "committed": {cur: format_decimal(m.amount) for cur, m in entry.committed.items()},
+        "delivered": {cur: format_decimal(m.amount) for cur, m in entry.delivered.items()},
+        "committed_total": total(entry.committed_total),
+        "delivered_total": total(entry.delivered_total),
+        "pledges": entry.pledges,
+        "undisclosed_value": entry.undisclosed_value,
+        "systems": [attrs.asdict(line) for line in entry.systems],
+        "discussed": [
+            {
+                "id": item.id,
+                "system": item.system,
+                "status": item.status.value,
+                "date": item.date.isoformat(),
+            }
+            for item in entry.discussed
+        ],
+        "checkpoints": [
+            {
+                "id": check.id,
+                "date": check.date.isoformat(),
+                "system": check.system,
+                "currency": check.currency,
+                "stated": format_decimal(check.stated),
+                "ledger": _text(check.ledger),
+                "difference": _text(check.difference),
+                "within_tolerance": check.within_tolerance,
+            }
+            for check in entry.checkpoints
+        ],
+    }
+
+
+def tolerance(stated: Decimal) -> Decimal:
+    """Half a unit in the last non-zero digit of *stated* as written (DESIGN 3.5).
+
+    >>> tolerance(Decimal("21300000000"))
+    Decimal('5E+7')
+    >>> tolerance(Decimal("12"))
+    Decimal('0.5')
+    """
+    if stated == 0:
+        return Decimal(0)
+    digits = stated.as_tuple().digits
+    exponent = int(stated.as_tuple().exponent)
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return Decimal(5).scaleb(exponent + trailing_zeros - 1)
+
+
+# --- the counting engine ------------------------------------------------------------------
+
+
+class _Totals:
+    """Running totals of one donor while the engine walks the pledges."""
+
+    __slots__ = ("committed", "delivered", "discussed", "pledges", "systems", "undisclosed")
+
+    def __init__(self) -> None:
+        # (currency, commitment date) -> exact sum: conversion needs the date of each amount.
+        self.committed: dict[tuple[str, datetime.date], Decimal] = {}
+        self.delivered: dict[tuple[str, datetime.date], Decimal] = {}
+        self.pledges = 0
+        self.undisclosed = 0
+        self.systems: dict[str, list[int]] = {}
+        self.discussed: list[tuple[datetime.date, str, str | None, Status]] = []
+
+    def by_currency(self, which: str) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = {}
+        for (currency, _), amount in getattr(self, which).items():
+            totals[currency] = EXACT.add(totals.get(currency, Decimal(0)), amount)
+        return totals
+
+
+class Engine:
+    """Applies DESIGN 3 to a table of records and its pledge index."""
+
+    def __init__(self, table: RecordTable, index: Mapping[str, list[int]]) -> None:
+        self.table = table
+        self.index = index
+        self._commitment: dict[str, datetime.date] = {}
+
+    def states(self, as_of: datetime.date) -> dict[str, int]:
+        """The row in force for each pledge that exists as of *as_of* (DESIGN 3.1)."""
+        dates = self.table.date
+        states: dict[str, int] = {}
+        for pledge, rows in self.index.items():
+            last = rows[-1]
+            if dates[last] <= as_of:
+                states[pledge] = last
+                continue
+            for row in reversed(rows):
+                if dates[row] <= as_of:
+                    states[pledge] = row
+                    break
+        return states
+
+    def parents(self, states: Mapping[str, int]) -> dict[str, str]:
+        """The package each existing pledge belongs to as of the states' date.
+
+        Links to pledges that do not exist yet or are ``reported`` are ignored, and so are
+        links between pledges on a cycle: each of those is top-level (DESIGN 3.2).
+        """
+        part_of, status = self.table.part_of, self.table.status
+        parent: dict[str, str] = {}
+        for pledge, row in states.items():
+            package = part_of[row]
+            if package is not None:
+                package_row = states.get(package)
+                if package_row is not None and status[package_row] is not _REPORTED:
+                    parent[pledge] = package
+        for pledge in _on_cycles(parent):
+            del parent[pledge]
+        return parent
+
+    def commitment_date(self, pledge: str) -> datetime.date:
+        """The date of the pledge's first committed record (by date, then input order)."""
+        found = self._commitment.get(pledge)
+        if found is None:
+            status, dates = self.table.status, self.table.date
+            rows = self.index[pledge]
+            found = next((dates[r] for r in rows if status[r].committed), dates[rows[0]])
+            self._commitment[pledge] = found
+        return found
+
+    def totals(
+        self, as_of: datetime.date, donors: Collection[str] | None = None
+    ) -> tuple[dict[str, _Totals], dict[str, int]]:
+        """Per-donor running totals as of *as_of*, and the states they came from."""
+        table = self.table
+        states = self.states(as_of)
+        parent = self.parents(states)
+        status, donor_of, system_of = table.status, table.donor, table.system
+        quantity, delivered_quantity = table.quantity, table.delivered_quantity
+        amount, delivered_amount = table.amount, table.delivered_amount
+        # Loading guarantees a currency wherever an amount or delivered amount is given.
+        currency: list[str] = table.currency  # type: ignore[assignment]
+        ids = table.id
+
+        # Whether every pledge of the chain is committed, and whether a package above has an
+        # amount, computed once per pledge, from the top of each chain down.
+        active: dict[str, bool] = {}
+        valued_above: dict[str, bool] = {}
+
+        def settle(pledge: str) -> None:
+            path = []
+            node: str | None = pledge
+            while node is not None and node not in active:
+                path.append(node)
+                node = parent.get(node)
+            for node in reversed(path):
+                row = states[node]
+                up = parent.get(node)
+                if up is None:
+                    active[node] = status[row].committed
+                    valued_above[node] = False
+                else:
+                    active[node] = status[row].committed and active[up]
+                    valued_above[node] = amount[states[up]] is not None or valued_above[up]
+
+        result: dict[str, _Totals] = {}
+        for pledge, row in states.items():
+            donor = donor_of[row]
+            if donors is not None and donor not in donors:
+                continue
+            totals = result.get(donor)
+            if totals is None:
+                totals = result[donor] = _Totals()
+            state = status[row]
+            if state.discussed:
+                totals.discussed.append((table.date[row], ids[row], system_of[row], state))
+                continue
+            if not state.committed:
+                continue
+            if pledge in parent:
+                settle(pledge)
+                if not active[pledge]:
+                    continue
+                is_top = False
+                counts_money = not valued_above[pledge]
+            else:
+                is_top = True
+                counts_money = True
+            system = system_of[row]
+            if system is not None:
+                line = totals.systems.get(system)
+                if line is None:
+                    line = totals.systems[system] = [0, 0, 0]
+                units = quantity[row]
+                if units is None:
+                    line[2] += 1
+                else:
+                    line[0] += units
+                if state is _DELIVERED:
+                    if units is not None:
+                        line[1] += units
+                else:
+                    line[1] += delivered_quantity[row] or 0
+            if counts_money:
+                value = amount[row]
+                if is_top:
+                    totals.pledges += 1
+                    if value is None:
+                        totals.undisclosed += 1
+                delivered_value = value if state is _DELIVERED else delivered_amount[row]
+                if value is None and delivered_value is None:
+                    continue
+                key = (currency[row], self.commitment_date(pledge))
+                if value is not None:
+                    totals.committed[key] = EXACT.add(
+                        totals.committed.get(key, Decimal(0)), Decimal(value)
+                    )
+                if delivered_value is not None:
+                    totals.delivered[key] = EXACT.add(
+                        totals.delivered.get(key, Decimal(0)), Decimal(delivered_value)
+                    )
+        return result, states
+
+
+def _on_cycles(parent: Mapping[str, str]) -> set[str]:
+    """The pledges that lie on a cycle of *parent* links (a self-link included)."""
+    done: set[str] = set()
+    cycles: set[str] = set()
+    for start in parent:
+        if start in done:
+            continue
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = start
+        while node is not None and node not in done and node not in on_path:
+            path.append(node)
+            on_path.add(node)
+            node = parent.get(node)
+        if node is not None and node in on_path:
+            cycles.update(path[path.index(node) :])
+        done.update(path)
+    return cycles
+
+
+Converter = Callable[[str, datetime.date], Fraction]
+
+
+def summarize(
+    engine: Engine,
+    catalog: Catalog,
+    as_of: datetime.date | None,
+    donors: Collection[str] | None = None,
+    currency: str | None = None,
+    rate: Converter | None = None,
+) -> Summary:
+    """Build the :class:`Summary` of DESIGN 3 and 5 as of *as_of*.
+
+    *rate*, with *currency*, gives the exact factor converting one unit of a currency into
+    the reporting currency on a date; it raises when no rate is in force.
+    """
+    if as_of is None:
+        return Summary(as_of=None, currency=currency, donors=())
+    wanted = None if donors is None else frozenset(donors)
+    totals, states = engine.totals(as_of, wanted)
+    checkpoints = _checkpoints(engine, states, wanted, currency, rate)
+    entries = []
+    for donor in sorted(totals):
+        entry = totals[donor]
+        committed = entry.by_currency("committed")
+        delivered = entry.by_currency("delivered")
+        committed_total = delivered_total = None
+        if currency is not None:
+            assert rate is not None
+            committed_total = _converted(entry.committed, currency, rate)
+            delivered_total = _converted(entry.delivered, currency, rate)
+        systems = tuple(
+            SystemTotal(key, _system_name(catalog, key), *entry.systems[key])
+            for key in sorted(entry.systems)
+        )
+        discussed = tuple(
+            Discussion(id=pledge, system=system, status=status, date=date)
+            for date, pledge, system, status in sorted(entry.discussed, key=lambda d: d[:2])
+        )
+        entries.append(
+            DonorSummary(
+                donor=donor,
+                committed={c: Money(a, c) for c, a in committed.items()},
+                delivered={c: Money(a, c) for c, a in delivered.items()},
+                committed_total=committed_total,
+                delivered_total=delivered_total,
+                pledges=entry.pledges,
+                undisclosed_value=entry.undisclosed,
+                systems=systems,
+                discussed=discussed,
+                checkpoints=tuple(checkpoints.get(donor, ())),
+            )
+        )
+    return Summary(as_of=as_of, currency=currency, donors=tuple(entries))
+
+
+def _system_name(catalog: Catalog, key: str) -> str:
+    system = catalog.get(key)
+    return key if system is None else system.name
+
+
+def _converted(
+    amounts: Mapping[tuple[str, datetime.date], Decimal], currency: str, rate: Converter
+) -> Money:
+    exact = Fraction(0)
+    for (source, date), amount in amounts.items():
+        factor = Fraction(1) if source == currency else rate(source, date)
+        exact += Fraction(amount) * factor
+    return Money(_round_fraction(exact, currency), currency)
+
+
+def _round_fraction(value: Fraction, currency: str) -> Decimal:
+    """*value* rounded half-even to *currency*'s minor unit: the one rounding of DESIGN 3.3."""
+    from aidledger.money import currency_precision
+
+    scale = 10 ** currency_precision(currency)
+    units = round(value * scale)  # Fraction.__round__ rounds half to even
+    return round_half_even(Decimal(units).scaleb(-currency_precision(currency)), currency)
+
+
+def _checkpoints(
+    engine: Engine,
+    states: Mapping[str, int],
+    donors: Collection[str] | None,
+    currency: str | None,
+    rate: Converter | None,
+) -> dict[str, list[CheckpointCheck]]:
+    table = engine.table
+    found: dict[str, list[CheckpointCheck]] = {}
+    at_date: dict[datetime.date, dict[str, _Totals]] = {}
+    for pledge, row in states.items():
+        if table.status[row] is not _REPORTED:
+            continue
+        donor = table.donor[row]
+        if donors is not None and donor not in donors:
+            continue
+        date = table.date[row]
+        if date not in at_date:
+            at_date[date] = engine.totals(date)[0]
+        totals = at_date[date].get(donor, _Totals())
+        check = _reconcile(table, row, pledge, totals, rate if currency else None)
+        found.setdefault(donor, []).append(check)
+    for checks in found.values():
+        checks.sort(key=lambda c: (c.date, c.id))
+    return found
+
+
+def _reconcile(
+    table: RecordTable, row: int, pledge: str, totals: _Totals, rate: Converter | None
+) -> CheckpointCheck:
+    system, amount, quantity = table.system[row], table.amount[row], table.quantity[row]
+    currency = table.currency[row]
+    if system is not None and quantity is not None:
+        stated = Decimal(quantity)
+        line = totals.systems.get(system, [0, 0, 0])
+        ledger: Decimal | None = Decimal(line[0])
+        reason = None
+        unit = None
+    elif system is None and amount is not None:
+        assert currency is not None
+        stated = Decimal(amount)
+        unit = currency
+        by_currency = totals.by_currency("committed")
+        others = sorted(set(by_currency) - {currency})
+        if not others:
+            ledger, reason = by_currency.get(currency, Decimal(0)), None
+        elif rate is not None:
+            ledger = _converted(totals.committed, currency, rate).amount
+            reason = None
+        else:
+            ledger = None
+            reason = (
+                f"the ledger also holds {', '.join(others)}: "
+                f"give a reporting currency and rates to compare with {currency}"
+            )
+    else:
+        stated = Decimal(amount) if amount is not None else Decimal(quantity or 0)
+        unit = currency
+        ledger = None
+        reason = "a checkpoint states an amount (without system) or a system with a quantity"
+    allowed = tolerance(stated)
+    difference = None if ledger is None else EXACT.subtract(ledger, stated)
+    return CheckpointCheck(
+        id=pledge,
+        date=table.date[row],
+        donor=table.donor[row],
+        system=system,
+        source=table.source[row],
+        note=table.note[row],
+        currency=unit,
+        stated=stated,
+        tolerance=allowed,
+        ledger=ledger,
+        difference=difference,
+        within_tolerance=None if difference is None else abs(difference) <= allowed,
+        reason=reason,
+    )

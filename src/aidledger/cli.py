@@ -1,0 +1,150 @@
+"""The ``aidledger`` command (DESIGN 5).
+
+Exit status: 0 ok, 1 validation problems, 2 unreadable input or bad usage. Errors go to
+stderr as ``aidledger: error: ...``; the command never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from aidledger.errors import AidLedgerError
+from aidledger.io import bundled, load
+from aidledger.ledger import Ledger
+from aidledger.model import check_territory
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class _UsageError(Exception):
+    """Bad usage: reported as ``aidledger: error: ...`` with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message)
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+    except ValueError:
+        return _bad_date(text)
+
+
+def _bad_date(text: str) -> NoReturn:
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)")
+
+
+def _donor(text: str) -> str:
+    code = text.upper()
+    try:
+        return check_territory(code)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} {error}") from None
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
+        prog="aidledger",
+        description="An exact, sourced ledger of military assistance.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    summary = commands.add_parser(
+        "summary",
+        help="per-donor totals as of a date",
+        description="Per-donor totals as of a date (DESIGN 3). With no LEDGER, the bundled one.",
+    )
+    summary.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files (.csv)")
+    summary.add_argument(
+        "--donor",
+        nargs="+",
+        action="extend",
+        type=_donor,
+        metavar="CODE",
+        help="only these donors (ISO 3166-1 alpha-2 codes or EU)",
+    )
+    summary.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="date (default: the latest record's)"
+    )
+    summary.add_argument("--locale", default="en", help="language of names and numbers")
+    summary.add_argument("--format", choices=("text", "json"), default="text")
+
+    commands.add_parser("systems", help="list the system catalog")
+    return parser
+
+
+def _ledger(paths: Sequence[str]) -> Ledger:
+    return load(*paths) if paths else bundled()
+
+
+def _summary(args: argparse.Namespace) -> int:
+    ledger = _ledger(args.ledgers)
+    _check_locale(args.locale)
+    summary = ledger.summarize(as_of=args.as_of, donors=args.donor)
+    sys.stdout.write(summary.render(format=args.format, locale=args.locale))
+    if args.format == "json":
+        sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def _check_locale(locale: str) -> None:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise _UsageError(f"unknown locale {locale!r}") from None
+
+
+def _systems(args: argparse.Namespace) -> int:
+    from aidledger.catalog import CATEGORIES, default_catalog
+
+    catalog = default_catalog()
+    rows = [
+        (system.key, system.name, CATEGORIES[system.category], system.origin)
+        for system in sorted(catalog, key=lambda s: s.key)
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        sys.stdout.write("  ".join([*cells, row[3]]) + "\n")
+    return EXIT_OK
+
+
+_COMMANDS = {"summary": _summary, "systems": _systems}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit status."""
+    try:
+        args = _parser().parse_args(argv)
+        return _COMMANDS[args.command](args)
+    except _UsageError as error:
+        return _fail(str(error))
+    except AidLedgerError as error:
+        return _fail(str(error))
+    except BrokenPipeError:
+        # The reader went away (``aidledger summary | head``): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"aidledger: error: {message}\n")
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The ledger: records, their pledge histories, and the questions asked of them.
+
+A :class:`Ledger` holds records (in columns, see ``_table``) and an index of each pledge's
+history. It answers "what was committed as of D" through :meth:`Ledger.summarize`, and
+grows only by :meth:`Ledger.append`, which takes a whole batch or nothing.
+
+>>> from aidledger import Ledger, Record
+>>> ledger = Ledger([Record(id="fr-amx", date="2023-01-04", donor="FR",
+...                         system="AMX-10 RC", status="pledged")])
+>>> ledger.summarize()["FR"].undisclosed_value
+1
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection, Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from aidledger import aggregate
+from aidledger._table import RecordTable, index_pledges
+from aidledger.aggregate import Summary
+from aidledger.catalog import Catalog, default_catalog
+from aidledger.errors import LoadError
+from aidledger.model import Pledge, Record
+
+if TYPE_CHECKING:
+    from aidledger.fx import RateTable
+
+__all__ = ["Ledger"]
+
+
+class Ledger:
+    """An ordered collection of records and the pledges they describe.
+
+    Records keep their input order, which settles ties between records of one pledge on
+    the same day (DESIGN 3.1). System names are resolved through *catalog* (the bundled
+    one by default): a known alias becomes its key, an unknown name is kept as written.
+    """
+
+    __slots__ = ("_catalog", "_engine", "_index", "_table")
+
+    def __init__(self, records: Iterable[Record] = (), *, catalog: Catalog | None = None) -> None:
+        self._catalog = catalog if catalog is not None else default_catalog()
+        self._table = RecordTable()
+        self._index: dict[str, list[int]] = {}
+        self._engine: aggregate.Engine | None = None
+        self.append(records)
+
+    @classmethod
+    def _from_table(cls, table: RecordTable, catalog: Catalog | None = None) -> Ledger:
+        """A ledger over checked columns (the loaders' fast path); checks pledge histories."""
+        ledger = cls.__new__(cls)
+        ledger._catalog = catalog if catalog is not None else default_catalog()
+        ledger._index = index_pledges(table)
+        ledger._table = table
+        ledger._engine = None
+        return ledger
+
+    @property
+    def catalog(self) -> Catalog:
+        """The system catalog that names in this ledger were resolved against."""
+        return self._catalog
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __iter__(self) -> Iterator[Record]:
+        return (self._table.record(row) for row in range(len(self._table)))
+
+    def __getitem__(self, row: int) -> Record:
+        size = len(self._table)
+        if not -size <= row < size:
+            raise IndexError(f"record {row} is out of range (the ledger has {size})")
+        return self._table.record(row % size)
+
+    def __repr__(self) -> str:
+        return f"<Ledger: {len(self)} records, {len(self._index)} pledges>"
+
+    @property
+    def records(self) -> list[Record]:
+        """All records, in input order."""
+        return list(self)
+
+    def pledge(self, pledge_id: str) -> Pledge:
+        """The history of pledge *pledge_id*, by date then input order."""
+        rows = self._index.get(pledge_id)
+        if rows is None:
+            raise KeyError(pledge_id)
+        return Pledge(pledge_id, tuple(self._table.record(row) for row in rows))
+
+    def pledges(self) -> Iterator[Pledge]:
+        """Every pledge, in the order its first record appears."""
+        return (self.pledge(pledge_id) for pledge_id in self._index)
+
+    @property
+    def dates(self) -> tuple[datetime.date, datetime.date] | None:
+        """The first and last record dates, or ``None`` when the ledger is empty."""
+        if not self._table.date:
+            return None
+        return min(self._table.date), max(self._table.date)
+
+    @property
+    def donors(self) -> list[str]:
+        """The donor codes that appear in the ledger, sorted."""
+        return sorted(set(self._table.donor))
+
+    def append(self, records: Iterable[Record] | Ledger) -> None:
+        """Add a batch of records after the existing ones: all of them, or none.
+
+        A batch that would change a pledge's donor, recipient, system or part_of raises
+        :class:`~aidledger.errors.LoadError` and leaves the ledger as it was.
+        """
+        if isinstance(records, Ledger):
+            batch = records._table
+        else:
+            try:
+                batch = RecordTable.from_records(records, self._catalog.resolve)
+            except (TypeError, ValueError) as error:
+                raise LoadError(str(error)) from error
+        if not len(batch):
+            return
+        start = len(self._table)
+        self._table.extend(batch)
+        try:
+            index = index_pledges(self._table, self._index, start)
+        except BaseException:
+            for _, column in self._table.columns():
+                del column[start:]
+            del self._table.origins[-len(batch.origins) :]
+            raise
+        self._index = index
+        self._engine = None
+
+    def _counting(self) -> aggregate.Engine:
+        if self._engine is None:
+            self._engine = aggregate.Engine(self._table, self._index)
+        return self._engine
+
+    def summarize(
+        self,
+        as_of: datetime.date | str | None = None,
+        donors: Collection[str] | str | None = None,
+        currency: str | None = None,
+        rates: RateTable | None = None,
+    ) -> Summary:
+        """Per-donor totals as of *as_of* (default: the latest record date), DESIGN 3.
+
+        *donors* limits the summary to some donor codes. With *currency* and *rates*,
+        each donor also gets ``committed_total`` and ``delivered_total`` converted at the
+        rate in force on each pledge's commitment date.
+        """
+        if isinstance(as_of, str):
+            as_of = datetime.date.fromisoformat(as_of)
+        if as_of is None:
+            span = self.dates
+            as_of = None if span is None else span[1]
+        if isinstance(donors, str):
+            donors = (donors,)
+        rate = None
+        if currency is not None:
+            if rates is None:
+                raise ValueError(f"a reporting currency ({currency}) needs rates")
+            rate = rates.factor_to(currency)
+        return aggregate.summarize(self._counting(), self._catalog, as_of, donors, currency, rate)

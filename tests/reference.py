@@ -1,0 +1,129 @@
+"""A plain, slow second implementation of the counting rules (DESIGN 3.1 and 3.2).
+
+Written straight from the text over lists of records, sharing no code with the library's
+engine, so that property tests can compare the two on any ledger.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from aidledger import Record, Status
+
+COMMITTED = {Status.PLEDGED, Status.DELIVERED}
+
+
+def reference_summary(
+    records: list[Record], as_of: datetime.date, resolve: Any = None
+) -> dict[str, dict[str, Any]]:
+    """Per-donor figures as plain dicts: committed/delivered by currency, pledges,
+    undisclosed_value, systems {key: [committed, delivered, undisclosed]}, discussed.
+
+    *resolve* maps a system name to its catalog key (or ``None``: kept as written)."""
+
+    def key(name: str) -> str:
+        return (resolve(name) if resolve else None) or name
+
+    state: dict[str, Record] = {}
+    for record in sorted(
+        (r for r in records if r.date <= as_of),
+        key=lambda r: r.date,  # sorted() is stable: ties keep input order
+    ):
+        state[record.id] = record
+
+    def link(pledge: str) -> str | None:
+        package = state[pledge].part_of
+        if package is None or package not in state:
+            return None
+        if state[package].status is Status.REPORTED:
+            return None
+        return package
+
+    def on_cycle(pledge: str) -> bool:
+        seen = []
+        node: str | None = pledge
+        while node is not None and node not in seen:
+            seen.append(node)
+            node = link(node)
+        return node == pledge
+
+    def parent(pledge: str) -> str | None:
+        return None if on_cycle(pledge) else link(pledge)
+
+    def chain(pledge: str) -> list[str]:
+        found = []
+        node = parent(pledge)
+        while node is not None:
+            found.append(node)
+            node = parent(node)
+        return found
+
+    out: dict[str, dict[str, Any]] = {}
+    for pledge, record in state.items():
+        donor = out.setdefault(
+            record.donor,
+            {
+                "committed": defaultdict(Decimal),
+                "delivered": defaultdict(Decimal),
+                "pledges": 0,
+                "undisclosed_value": 0,
+                "systems": {},
+                "discussed": [],
+            },
+        )
+        if record.status in (Status.REQUESTED, Status.CONSIDERING):
+            system = None if record.system is None else key(record.system)
+            donor["discussed"].append((record.date, pledge, system, record.status.value))
+        links = chain(pledge)
+        active = record.status in COMMITTED and all(state[p].status in COMMITTED for p in links)
+        if not active:
+            continue
+        if record.system is not None:
+            line = donor["systems"].setdefault(key(record.system), [0, 0, 0])
+            if record.quantity is None:
+                line[2] += 1
+            else:
+                line[0] += record.quantity
+            if record.status is Status.DELIVERED:
+                line[1] += record.quantity or 0
+            else:
+                line[1] += record.delivered_quantity or 0
+        if any(state[p].amount is not None for p in links):
+            continue
+        if not links:
+            donor["pledges"] += 1
+            if record.amount is None:
+                donor["undisclosed_value"] += 1
+        if record.amount is not None:
+            donor["committed"][record.currency] += record.amount
+        delivered = record.amount if record.status is Status.DELIVERED else record.delivered_amount
+        if delivered is not None:
+            donor["delivered"][record.currency] += delivered
+    for donor in out.values():
+        donor["committed"] = dict(donor["committed"])
+        donor["delivered"] = dict(donor["delivered"])
+        donor["discussed"].sort(key=lambda d: (d[0], d[1]))
+    return out
+
+
+def summary_as_plain(summary: Any) -> dict[str, dict[str, Any]]:
+    """A library summary in the shape of :func:`reference_summary`."""
+    out = {}
+    for entry in summary:
+        out[entry.donor] = {
+            "committed": {c: m.amount for c, m in entry.committed.items()},
+            "delivered": {c: m.amount for c, m in entry.delivered.items()},
+            "pledges": entry.pledges,
+            "undisclosed_value": entry.undisclosed_value,
+            "systems": {
+                line.system: [line.committed, line.delivered, line.undisclosed_quantity]
+                for line in entry.systems
+            },
+            "discussed": [
+                (item.date, item.id, item.system, item.status.value) for item in entry.discussed
+            ],
+        }
+    return out

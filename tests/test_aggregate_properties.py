@@ -1,0 +1,181 @@
+"""Property tests of the counting rules (DESIGN 3.2 and 3.4) on generated ledgers."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from decimal import Decimal
+
+import attrs
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from aidledger import Ledger, Record, Status
+from tests import strategies as s
+from tests.reference import reference_summary, summary_as_plain
+
+AS_OF = st.integers(min_value=-1, max_value=42).map(
+    lambda n: s.FIRST_DAY + datetime.timedelta(days=n)
+)
+
+
+def _plain(records: list[Record], as_of: datetime.date) -> dict[str, dict[str, object]]:
+    return summary_as_plain(Ledger(records).summarize(as_of=as_of))
+
+
+@given(records=s.record_lists(), as_of=AS_OF)
+def test_matches_the_reference_implementation(records: list[Record], as_of: datetime.date) -> None:
+    ledger = Ledger(records)
+    expected = reference_summary(records, as_of, ledger.catalog.resolve)
+    assert summary_as_plain(ledger.summarize(as_of=as_of)) == expected
+
+
+@given(records=s.record_lists(), as_of=AS_OF, data=st.data())
+def test_order_of_records_of_distinct_dates_does_not_matter(
+    records: list[Record], as_of: datetime.date, data: st.DataObject
+) -> None:
+    # Only records of one pledge on one day are ordered by input (DESIGN 3.1): keep one of each.
+    seen: set[tuple[str, datetime.date]] = set()
+    distinct = []
+    for record in records:
+        if (record.id, record.date) not in seen:
+            seen.add((record.id, record.date))
+            distinct.append(record)
+    shuffled = data.draw(st.permutations(distinct))
+    assert _plain(shuffled, as_of) == _plain(distinct, as_of)
+
+
+@given(
+    first=s.record_lists(prefix="a"),
+    second=s.record_lists(prefix="b"),
+    as_of=AS_OF,
+)
+def test_ledgers_with_disjoint_ids_add_up(
+    first: list[Record], second: list[Record], as_of: datetime.date
+) -> None:
+    # Links across the two would join them; keep each half self-contained.
+    first = [r for r in first if r.part_of is None or r.part_of.startswith("a")]
+    second = [r for r in second if r.part_of is None or r.part_of.startswith("b")]
+    both = _plain(first + second, as_of)
+    parts = [_plain(first, as_of), _plain(second, as_of)]
+    for donor in set(both) | set(parts[0]) | set(parts[1]):
+        entries = [p[donor] for p in parts if donor in p]
+        merged = both[donor]
+        for field in ("committed", "delivered"):
+            total: Counter[str] = Counter()
+            for entry in entries:
+                total.update(entry[field])  # type: ignore[arg-type]
+            assert merged[field] == dict(total)
+        for field in ("pledges", "undisclosed_value"):
+            assert merged[field] == sum(entry[field] for entry in entries)  # type: ignore[misc]
+        systems: dict[str, list[int]] = {}
+        for entry in entries:
+            for key, line in entry["systems"].items():  # type: ignore[attr-defined]
+                systems[key] = [
+                    a + b for a, b in zip(systems.get(key, [0, 0, 0]), line, strict=True)
+                ]
+        assert merged["systems"] == systems
+        assert sorted(merged["discussed"]) == sorted(  # type: ignore[type-var]
+            item
+            for entry in entries
+            for item in entry["discussed"]  # type: ignore[attr-defined]
+        )
+
+
+@given(records=s.record_lists(), as_of=AS_OF)
+def test_donors_sum_to_the_grand_total(records: list[Record], as_of: datetime.date) -> None:
+    ledger = Ledger(records)
+    summary = ledger.summarize(as_of=as_of)
+    # Donors play no part in chains, so one donor for all gives the grand total.
+    pooled = Ledger([attrs.evolve(r, donor="US") for r in records]).summarize(as_of=as_of)
+    grand: Counter[str] = Counter()
+    pledges = 0
+    for entry in summary:
+        grand.update({c: m.amount for c, m in entry.committed.items()})
+        pledges += entry.pledges
+        alone = ledger.summarize(as_of=as_of, donors=[entry.donor])
+        assert alone.donors == (entry,)
+    if records and any(r.date <= as_of for r in records):
+        total = pooled["US"]
+        assert {c: m.amount for c, m in total.committed.items()} == dict(grand)
+        assert total.pledges == pledges
+
+
+@given(records=s.record_lists(min_pledges=1), as_of=AS_OF, data=st.data())
+def test_delivering_a_pledge_never_changes_committed(
+    records: list[Record], as_of: datetime.date, data: st.DataObject
+) -> None:
+    before = Ledger(records).summarize(as_of=as_of)
+    ledger = Ledger(records)
+    states = {p.id: p.state(as_of) for p in ledger.pledges()}
+    pledged = [r for r in states.values() if r is not None and r.status is Status.PLEDGED]
+    assume(pledged)
+    chosen = data.draw(st.sampled_from(pledged))
+    delivered = attrs.evolve(chosen, status=Status.DELIVERED)
+    after = Ledger([*records, delivered]).summarize(as_of=as_of)
+    for old, new in zip(before, after, strict=True):
+        assert old.committed == new.committed
+        assert [(x.system, x.committed, x.undisclosed_quantity) for x in old.systems] == [
+            (x.system, x.committed, x.undisclosed_quantity) for x in new.systems
+        ]
+        assert old.pledges == new.pledges
+
+
+@given(
+    records=s.record_lists(),
+    extra=s.record_lists(prefix="x"),
+    status=st.sampled_from(
+        [Status.CANCELLED, Status.REQUESTED, Status.CONSIDERING, Status.REPORTED]
+    ),
+    as_of=AS_OF,
+)
+def test_cancelled_discussed_and_reported_never_count(
+    records: list[Record], extra: list[Record], status: Status, as_of: datetime.date
+) -> None:
+    # New pledges that nothing else names as its package, all in a status that counts nowhere.
+    uncounted = [attrs.evolve(r, status=status, part_of=None) for r in extra]
+    before = Ledger(records).summarize(as_of=as_of)
+    after = Ledger(records + uncounted).summarize(as_of=as_of)
+    for entry in after:
+        if entry.donor in before:
+            old = before[entry.donor]
+            assert entry.committed == old.committed
+            assert entry.delivered == old.delivered
+            assert entry.systems == old.systems
+            assert entry.pledges == old.pledges
+        else:
+            assert not entry.committed and not entry.systems and entry.pledges == 0
+
+
+@given(records=s.rising_record_lists(), first=AS_OF, second=AS_OF)
+def test_committed_never_falls_when_nothing_is_cancelled(
+    records: list[Record], first: datetime.date, second: datetime.date
+) -> None:
+    early, late = sorted((first, second))
+    ledger = Ledger(records)
+    before, after = ledger.summarize(as_of=early), ledger.summarize(as_of=late)
+    for entry in before:
+        later = after[entry.donor]
+        for currency, money in entry.committed.items():
+            assert later.committed[currency].amount >= money.amount
+        for line in entry.systems:
+            again = later.system(line.system)
+            assert again is not None and again.committed >= line.committed
+        assert later.pledges >= entry.pledges
+
+
+@given(records=s.record_lists())
+def test_summary_defaults_to_the_latest_record_date(records: list[Record]) -> None:
+    summary = Ledger(records).summarize()
+    if records:
+        assert summary.as_of == max(r.date for r in records)
+    else:
+        assert summary.as_of is None and summary.donors == ()
+
+
+@given(records=s.record_lists())
+def test_amounts_are_exact_sums(records: list[Record]) -> None:
+    as_of = datetime.date(2030, 1, 1)
+    for entry in Ledger(records).summarize(as_of=as_of):
+        for money in entry.committed.values():
+            assert isinstance(money.amount, Decimal)

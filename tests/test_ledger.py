@@ -1,0 +1,158 @@
+"""The ledger: building, appending (all or nothing), pledge histories."""
+
+from __future__ import annotations
+
+import datetime
+
+import attrs
+import pytest
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from aidledger import Ledger, LoadError, Record, Status
+from tests import strategies as s
+from tests.reference import reference_summary, summary_as_plain
+
+D = datetime.date
+
+
+def _record(**fields: object) -> Record:
+    values: dict[str, object] = {
+        "id": "p",
+        "date": "2023-01-01",
+        "donor": "US",
+        "status": "pledged",
+    }
+    values.update(fields)
+    return Record(**values)  # type: ignore[arg-type]
+
+
+def test_an_empty_ledger_summarizes_to_nothing() -> None:
+    ledger = Ledger()
+    assert len(ledger) == 0
+    assert ledger.summarize().donors == ()
+    assert ledger.dates is None
+
+
+def test_records_keep_input_order_and_resolve_system_names() -> None:
+    ledger = Ledger(
+        [_record(id="b", system="M142 HIMARS"), _record(id="a", system="Flying Carpet")]
+    )
+    assert [r.id for r in ledger] == ["b", "a"]
+    assert ledger[0].system == "himars"
+    assert ledger[1].system == "Flying Carpet"  # unknown names are kept as written
+    assert ledger[-1].id == "a"
+    with pytest.raises(IndexError):
+        ledger[2]
+
+
+def test_a_pledge_is_its_history_in_date_order() -> None:
+    ledger = Ledger(
+        [
+            _record(date="2023-01-06", status="pledged", quantity=50),
+            _record(date="2023-01-04", status="considering"),
+        ]
+    )
+    pledge = ledger.pledge("p")
+    assert [r.status for r in pledge.records] == [Status.CONSIDERING, Status.PLEDGED]
+    assert pledge.state(D(2023, 1, 5)).status is Status.CONSIDERING  # type: ignore[union-attr]
+    assert pledge.state(D(2023, 1, 3)) is None
+    assert pledge.commitment_date == D(2023, 1, 6)
+    with pytest.raises(KeyError):
+        ledger.pledge("nope")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("donor", "FR"), ("recipient", "MD"), ("system", "nasams"), ("part_of", "pkg")],
+)
+def test_a_record_that_changes_a_pledge_invariant_is_refused(field: str, value: str) -> None:
+    ledger = Ledger([_record(system="himars")])
+    changed = {"system": "himars", field: value}
+    with pytest.raises(LoadError, match=f"{field}: '{value}' changes the pledge's {field}"):
+        ledger.append([_record(date="2023-02-01", **changed)])
+    assert len(ledger) == 1
+
+
+def test_appending_a_bad_batch_leaves_the_ledger_unchanged() -> None:
+    ledger = Ledger([_record(id="a", amount="5", currency="USD")])
+    before = ledger.summarize(as_of="2023-12-31")
+    good = _record(id="b", amount="7", currency="USD")
+    bad = _record(id="a", donor="FR", date="2023-03-01")
+    with pytest.raises(LoadError):
+        ledger.append([good, bad])
+    assert len(ledger) == 1
+    assert ledger.summarize(as_of="2023-12-31") == before
+    with pytest.raises(LoadError, match="is not a Record"):
+        ledger.append([good, "not a record"])  # type: ignore[list-item]
+    assert len(ledger) == 1
+    ledger.append([good])
+    assert ledger.summarize(as_of="2023-12-31")["US"].committed["USD"].amount == 12
+
+
+def test_append_accepts_another_ledger() -> None:
+    ledger = Ledger([_record(id="a")])
+    ledger.append(Ledger([_record(id="b")]))
+    assert [r.id for r in ledger] == ["a", "b"]
+
+
+def test_summary_can_be_limited_to_donors() -> None:
+    ledger = Ledger([_record(id="a"), _record(id="b", donor="FR")])
+    assert [d.donor for d in ledger.summarize(donors=["FR"])] == ["FR"]
+    assert [d.donor for d in ledger.summarize(donors="US")] == ["US"]
+    assert "US" in ledger.summarize()
+    assert len(ledger.summarize()) == 2
+
+
+def test_summary_needs_rates_for_a_reporting_currency() -> None:
+    with pytest.raises(ValueError, match="needs rates"):
+        Ledger([_record()]).summarize(currency="EUR")
+
+
+class AppendingBatches(RuleBasedStateMachine):
+    """Append random batches, good and bad; the ledger always matches a plain list model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ledger = Ledger()
+        self.model: list[Record] = []
+
+    @rule(batch=s.record_lists(max_pledges=3))
+    def append_a_batch(self, batch: list[Record]) -> None:
+        known = {r.id: r for r in self.model}
+        conflict = any(
+            r.id in known
+            and (r.donor, r.recipient, r.system, r.part_of)
+            != (known[r.id].donor, known[r.id].recipient, known[r.id].system, known[r.id].part_of)
+            for r in batch
+        )
+        if conflict:
+            with pytest.raises(LoadError):
+                self.ledger.append(batch)
+        else:
+            self.ledger.append(batch)
+            self.model.extend(batch)
+
+    @rule(data=st.data())
+    def append_a_batch_with_one_bad_record(self, data: st.DataObject) -> None:
+        if not self.model:
+            return
+        victim = data.draw(st.sampled_from(self.model))
+        other = "FR" if victim.donor != "FR" else "DE"
+        batch = [
+            *data.draw(s.record_lists(max_pledges=2, prefix="q")),
+            attrs.evolve(victim, donor=other),
+        ]
+        with pytest.raises(LoadError):
+            self.ledger.append(batch)
+
+    @invariant()
+    def matches_the_model(self) -> None:
+        assert len(self.ledger) == len(self.model)
+        as_of = D(2022, 3, 20)
+        expected = reference_summary(self.model, as_of, self.ledger.catalog.resolve)
+        got = summary_as_plain(self.ledger.summarize(as_of=as_of))
+        assert got == expected
+
+
+TestAppendingBatches = AppendingBatches.TestCase
