@@ -179,3 +179,27 @@ def test_amounts_are_exact_sums(records: list[Record]) -> None:
     for entry in Ledger(records).summarize(as_of=as_of):
         for money in entry.committed.values():
             assert isinstance(money.amount, Decimal)
+
+
+def _figures(totals: dict[str, object]) -> dict[str, tuple[object, ...]]:
+    return {
+        donor: (
+            t.committed,  # type: ignore[attr-defined]
+            t.delivered,  # type: ignore[attr-defined]
+            t.systems,  # type: ignore[attr-defined]
+            t.pledges,  # type: ignore[attr-defined]
+            t.undisclosed,  # type: ignore[attr-defined]
+            sorted(t.discussed),  # type: ignore[attr-defined]
+        )
+        for donor, t in totals.items()
+    }
+
+
+@given(records=s.record_lists(max_pledges=10), days=st.lists(AS_OF, min_size=1, max_size=6))
+def test_the_timeline_agrees_with_the_direct_count(
+    records: list[Record], days: list[datetime.date]
+) -> None:
+    counting = Ledger(records)._counting()
+    for day in days:
+        direct = counting.direct.totals(day)[0]
+        assert _figures(counting.timeline.totals(day)) == _figures(direct)

@@ -2,14 +2,15 @@
 
 Records are kept as parallel lists (one per field), not as objects, so that a million of
 them load, index and sum quickly; :class:`~aidledger.model.Record` objects are built only
-where a user looks. Every value in these columns has been checked by the loader or by
-``Record``; text is interned so that repeated ids, dates and codes share one object.
+where a user looks. Every value in these columns has been checked by a loader or by
+``Record``. Inside the table a blank text field is ``""`` (not ``None``), amounts are the
+exact decimal text as written, and repeated texts share one object.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -19,7 +20,11 @@ import attrs
 from aidledger.errors import LoadError
 from aidledger.model import COLUMNS, Record, Status
 
-__all__ = ["Origin", "RecordTable"]
+__all__ = ["Index", "Origin", "RecordTable", "index_pledges"]
+
+#: A pledge's rows: one row number, or several ordered by date then input order.
+Rows = int | list[int]
+Index = dict[str, Rows]
 
 
 @attrs.frozen
@@ -45,11 +50,7 @@ class Origin:
 
 
 class RecordTable:
-    """Parallel columns of checked records, plus where each came from.
-
-    ``amount`` and ``delivered_amount`` hold the plain decimal text as written (exact, and
-    a third of the memory of ``Decimal`` objects); ``decimal(row)`` reads them.
-    """
+    """Parallel columns of checked records, plus where each came from."""
 
     __slots__ = (*COLUMNS, "origins")
 
@@ -57,17 +58,17 @@ class RecordTable:
     date: list[datetime.date]
     donor: list[str]
     recipient: list[str]
-    system: list[str | None]
+    system: list[str]
     quantity: list[int | None]
-    amount: list[str | None]
-    currency: list[str | None]
+    amount: list[str]
+    currency: list[str]
     delivered_quantity: list[int | None]
-    delivered_amount: list[str | None]
+    delivered_amount: list[str]
     status: list[Status]
-    authority: list[str | None]
-    part_of: list[str | None]
-    source: list[str | None]
-    note: list[str | None]
+    authority: list[str]
+    part_of: list[str]
+    source: list[str]
+    note: list[str]
     origins: list[Origin]
 
     def __init__(self) -> None:
@@ -93,27 +94,21 @@ class RecordTable:
                 attrs.evolve(origin, start=origin.start + offset, stop=origin.stop + offset)
             )
 
-    def copy(self) -> RecordTable:
-        table = RecordTable()
-        table.extend(self)
-        return table
-
-    def origin(self, row: int) -> Origin | None:
-        """The run that *row* belongs to."""
-        for origin in reversed(self.origins):
-            if origin.start <= row < origin.stop:
-                return origin
-        return None
+    def truncate(self, size: int) -> None:
+        """Drop every row from *size* on (undoing a failed append)."""
+        for _, column in self.columns():
+            del column[size:]
+        self.origins = [o for o in self.origins if o.start < size]
 
     def locate(self, row: int) -> dict[str, Any]:
         """Keyword arguments locating *row* for :class:`LoadError`: file, line or record."""
-        origin = self.origin(row)
-        if origin is None:
-            return {"record": row}
-        line = origin.line(row)
-        if line is not None:
-            return {"file": origin.file, "line": line}
-        return {"file": origin.file, "record": row - origin.start}
+        for origin in reversed(self.origins):
+            if origin.start <= row < origin.stop:
+                line = origin.line(row)
+                if line is not None:
+                    return {"file": origin.file, "line": line}
+                return {"file": origin.file, "record": row - origin.start}
+        return {"record": row}
 
     def record(self, row: int) -> Record:
         """The record at *row*, as an object."""
@@ -122,22 +117,25 @@ class RecordTable:
             date=self.date[row],
             donor=self.donor[row],
             recipient=self.recipient[row],
-            system=self.system[row],
+            system=self.system[row] or None,
             quantity=self.quantity[row],
-            amount=_decimal_or_none(self.amount[row]),
-            currency=self.currency[row],
+            amount=_decimal(self.amount[row]),
+            currency=self.currency[row] or None,
             delivered_quantity=self.delivered_quantity[row],
-            delivered_amount=_decimal_or_none(self.delivered_amount[row]),
+            delivered_amount=_decimal(self.delivered_amount[row]),
             status=self.status[row],
-            authority=self.authority[row],
-            part_of=self.part_of[row],
-            source=self.source[row],
-            note=self.note[row],
+            authority=self.authority[row] or None,
+            part_of=self.part_of[row] or None,
+            source=self.source[row] or None,
+            note=self.note[row] or None,
         )
 
     @classmethod
     def from_records(
-        cls, records: Iterable[Record], resolve_system: Any, file: str | None = None
+        cls,
+        records: Iterable[Record],
+        resolve_system: Callable[[str], str | None],
+        file: str | None = None,
     ) -> RecordTable:
         """Columns from record objects, resolving each system name through the catalog."""
         table = cls()
@@ -145,85 +143,91 @@ class RecordTable:
         for record in records:
             if not isinstance(record, Record):
                 raise TypeError(f"{record!r} is not a Record")
+            system = record.system or ""
+            if system:
+                if system not in resolved:
+                    resolved[system] = resolve_system(system) or system
+                system = resolved[system]
             table.id.append(record.id)
             table.date.append(record.date)
             table.donor.append(record.donor)
             table.recipient.append(record.recipient)
-            system = record.system
-            if system is not None:
-                if system not in resolved:
-                    resolved[system] = resolve_system(system) or system
-                system = resolved[system]
             table.system.append(system)
             table.quantity.append(record.quantity)
-            table.amount.append(_text_or_none(record.amount))
-            table.currency.append(record.currency)
+            table.amount.append(_text(record.amount))
+            table.currency.append(record.currency or "")
             table.delivered_quantity.append(record.delivered_quantity)
-            table.delivered_amount.append(_text_or_none(record.delivered_amount))
+            table.delivered_amount.append(_text(record.delivered_amount))
             table.status.append(record.status)
-            table.authority.append(record.authority)
-            table.part_of.append(record.part_of)
-            table.source.append(record.source)
-            table.note.append(record.note)
+            table.authority.append(record.authority or "")
+            table.part_of.append(record.part_of or "")
+            table.source.append(record.source or "")
+            table.note.append(record.note or "")
         table.origins.append(Origin(file, 0, len(table)))
         return table
 
 
-def _decimal_or_none(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
+def _decimal(text: str) -> Decimal | None:
+    return Decimal(text) if text else None
 
 
-def _text_or_none(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+def _text(value: Decimal | None) -> str:
+    return "" if value is None else format(value, "f")
 
 
 #: Fields that every record of a pledge must share (DESIGN 3.1).
 PLEDGE_INVARIANTS = ("donor", "recipient", "system", "part_of")
 
 
-def index_pledges(
-    table: RecordTable, existing: dict[str, list[int]] | None = None, start: int = 0
-) -> dict[str, list[int]]:
+def index_pledges(table: RecordTable, existing: Index | None = None, start: int = 0) -> Index:
     """Map each pledge id to its rows, ordered by date then input order.
 
-    With *existing* (an index of rows ``< start``), rows from *start* on are added to a
-    copy of it. Raises :class:`LoadError` at the first row, in input order, that changes a
-    pledge's donor, recipient, system or part_of.
+    With *existing* (an index of the rows before *start*), rows from *start* on are added
+    to a copy of it, which leaves *existing* as it was. Raises :class:`LoadError` at the
+    first row, in input order, that changes a pledge's donor, recipient, system or part_of.
     """
-    index: dict[str, list[int]] = (
-        {} if existing is None else {key: rows.copy() for key, rows in existing.items()}
-    )
+    index: Index = {} if existing is None else existing.copy()
+    grown: dict[str, list[int]] = {}  # pledges with several rows that this call touched
     ids = table.id
     for row in range(start, len(ids)):
-        rows = index.get(ids[row])
+        pledge = ids[row]
+        rows = index.get(pledge)
         if rows is None:
-            index[ids[row]] = [row]
-        else:
-            rows.append(row)
-    dates = table.date
-    columns = [getattr(table, name) for name in PLEDGE_INVARIANTS]
-    first_bad: tuple[int, str, int] | None = None
-    for rows in index.values():
-        if len(rows) == 1 or rows[-1] < start:
+            index[pledge] = row
             continue
-        first = rows[0]
-        for row in rows[1:]:
-            for name, column in zip(PLEDGE_INVARIANTS, columns, strict=True):
-                if column[row] != column[first] and (first_bad is None or row < first_bad[0]):
-                    first_bad = (row, name, first)
-        if any(dates[a] > dates[b] for a, b in pairwise(rows)):
-            rows.sort(key=dates.__getitem__)  # stable: ties keep input order
-    if first_bad is not None:
-        row, name, first = first_bad
-        value = getattr(table, name)[row]
-        was = getattr(table, name)[first]
-        where = table.locate(first)
-        at = f"line {where['line']}" if "line" in where else f"record {where['record']}"
-        raise LoadError(
-            f"changes the pledge's {name} (was {was!r} in its first record, {at}); "
-            "donor, recipient, system and part_of are the same in every record of a pledge",
-            field=name,
-            value="" if value is None else str(value),
-            **table.locate(row),
-        )
+        many = grown.get(pledge)
+        if many is None:
+            many = grown[pledge] = [rows] if isinstance(rows, int) else rows.copy()
+            index[pledge] = many
+        many.append(row)
+    _check_invariants(table, grown)
+    dates = table.date
+    for many in grown.values():
+        if any(dates[a] > dates[b] for a, b in pairwise(many)):
+            many.sort(key=dates.__getitem__)  # stable: ties keep input order
     return index
+
+
+def _check_invariants(table: RecordTable, pledges: Mapping[str, list[int]]) -> None:
+    columns = [(name, getattr(table, name)) for name in PLEDGE_INVARIANTS]
+    first_bad: tuple[int, str, int] | None = None
+    for rows in pledges.values():
+        first = min(rows)
+        for name, column in columns:
+            expected = column[first]
+            for row in rows:
+                if column[row] != expected and (first_bad is None or row < first_bad[0]):
+                    first_bad = (row, name, first)
+    if first_bad is None:
+        return
+    row, name, first = first_bad
+    column = getattr(table, name)
+    where = table.locate(first)
+    at = f"line {where['line']}" if "line" in where else f"record {where['record']}"
+    raise LoadError(
+        f"changes the pledge's {name} (was {column[first]!r} in its first record, {at}); "
+        "donor, recipient, system and part_of are the same in every record of a pledge",
+        field=name,
+        value=column[row],
+        **table.locate(row),
+    )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from aidledger._counting import Counting, Totals
 from aidledger._table import RecordTable
 from aidledger.model import Status, donor_name
 from aidledger.money import EXACT, Money, format_decimal, round_half_even
@@ -36,8 +37,9 @@ __all__ = [
     "tolerance",
 ]
 
-_DELIVERED = Status.DELIVERED
 _REPORTED = Status.REPORTED
+# With more checkpoint dates than this, one sweep over the records beats a pass per date.
+_FEW_DATES = 2
 
 
 @attrs.frozen
@@ -240,197 +242,11 @@ def tolerance(stated: Decimal) -> Decimal:
 # --- the counting engine ------------------------------------------------------------------
 
 
-class _Totals:
-    """Running totals of one donor while the engine walks the pledges."""
-
-    __slots__ = ("committed", "delivered", "discussed", "pledges", "systems", "undisclosed")
-
-    def __init__(self) -> None:
-        # (currency, commitment date) -> exact sum: conversion needs the date of each amount.
-        self.committed: dict[tuple[str, datetime.date], Decimal] = {}
-        self.delivered: dict[tuple[str, datetime.date], Decimal] = {}
-        self.pledges = 0
-        self.undisclosed = 0
-        self.systems: dict[str, list[int]] = {}
-        self.discussed: list[tuple[datetime.date, str, str | None, Status]] = []
-
-    def by_currency(self, which: str) -> dict[str, Decimal]:
-        totals: dict[str, Decimal] = {}
-        for (currency, _), amount in getattr(self, which).items():
-            totals[currency] = EXACT.add(totals.get(currency, Decimal(0)), amount)
-        return totals
-
-
-class Engine:
-    """Applies DESIGN 3 to a table of records and its pledge index."""
-
-    def __init__(self, table: RecordTable, index: Mapping[str, list[int]]) -> None:
-        self.table = table
-        self.index = index
-        self._commitment: dict[str, datetime.date] = {}
-
-    def states(self, as_of: datetime.date) -> dict[str, int]:
-        """The row in force for each pledge that exists as of *as_of* (DESIGN 3.1)."""
-        dates = self.table.date
-        states: dict[str, int] = {}
-        for pledge, rows in self.index.items():
-            last = rows[-1]
-            if dates[last] <= as_of:
-                states[pledge] = last
-                continue
-            for row in reversed(rows):
-                if dates[row] <= as_of:
-                    states[pledge] = row
-                    break
-        return states
-
-    def parents(self, states: Mapping[str, int]) -> dict[str, str]:
-        """The package each existing pledge belongs to as of the states' date.
-
-        Links to pledges that do not exist yet or are ``reported`` are ignored, and so are
-        links between pledges on a cycle: each of those is top-level (DESIGN 3.2).
-        """
-        part_of, status = self.table.part_of, self.table.status
-        parent: dict[str, str] = {}
-        for pledge, row in states.items():
-            package = part_of[row]
-            if package is not None:
-                package_row = states.get(package)
-                if package_row is not None and status[package_row] is not _REPORTED:
-                    parent[pledge] = package
-        for pledge in _on_cycles(parent):
-            del parent[pledge]
-        return parent
-
-    def commitment_date(self, pledge: str) -> datetime.date:
-        """The date of the pledge's first committed record (by date, then input order)."""
-        found = self._commitment.get(pledge)
-        if found is None:
-            status, dates = self.table.status, self.table.date
-            rows = self.index[pledge]
-            found = next((dates[r] for r in rows if status[r].committed), dates[rows[0]])
-            self._commitment[pledge] = found
-        return found
-
-    def totals(
-        self, as_of: datetime.date, donors: Collection[str] | None = None
-    ) -> tuple[dict[str, _Totals], dict[str, int]]:
-        """Per-donor running totals as of *as_of*, and the states they came from."""
-        table = self.table
-        states = self.states(as_of)
-        parent = self.parents(states)
-        status, donor_of, system_of = table.status, table.donor, table.system
-        quantity, delivered_quantity = table.quantity, table.delivered_quantity
-        amount, delivered_amount = table.amount, table.delivered_amount
-        # Loading guarantees a currency wherever an amount or delivered amount is given.
-        currency: list[str] = table.currency  # type: ignore[assignment]
-        ids = table.id
-
-        # Whether every pledge of the chain is committed, and whether a package above has an
-        # amount, computed once per pledge, from the top of each chain down.
-        active: dict[str, bool] = {}
-        valued_above: dict[str, bool] = {}
-
-        def settle(pledge: str) -> None:
-            path = []
-            node: str | None = pledge
-            while node is not None and node not in active:
-                path.append(node)
-                node = parent.get(node)
-            for node in reversed(path):
-                row = states[node]
-                up = parent.get(node)
-                if up is None:
-                    active[node] = status[row].committed
-                    valued_above[node] = False
-                else:
-                    active[node] = status[row].committed and active[up]
-                    valued_above[node] = amount[states[up]] is not None or valued_above[up]
-
-        result: dict[str, _Totals] = {}
-        for pledge, row in states.items():
-            donor = donor_of[row]
-            if donors is not None and donor not in donors:
-                continue
-            totals = result.get(donor)
-            if totals is None:
-                totals = result[donor] = _Totals()
-            state = status[row]
-            if state.discussed:
-                totals.discussed.append((table.date[row], ids[row], system_of[row], state))
-                continue
-            if not state.committed:
-                continue
-            if pledge in parent:
-                settle(pledge)
-                if not active[pledge]:
-                    continue
-                is_top = False
-                counts_money = not valued_above[pledge]
-            else:
-                is_top = True
-                counts_money = True
-            system = system_of[row]
-            if system is not None:
-                line = totals.systems.get(system)
-                if line is None:
-                    line = totals.systems[system] = [0, 0, 0]
-                units = quantity[row]
-                if units is None:
-                    line[2] += 1
-                else:
-                    line[0] += units
-                if state is _DELIVERED:
-                    if units is not None:
-                        line[1] += units
-                else:
-                    line[1] += delivered_quantity[row] or 0
-            if counts_money:
-                value = amount[row]
-                if is_top:
-                    totals.pledges += 1
-                    if value is None:
-                        totals.undisclosed += 1
-                delivered_value = value if state is _DELIVERED else delivered_amount[row]
-                if value is None and delivered_value is None:
-                    continue
-                key = (currency[row], self.commitment_date(pledge))
-                if value is not None:
-                    totals.committed[key] = EXACT.add(
-                        totals.committed.get(key, Decimal(0)), Decimal(value)
-                    )
-                if delivered_value is not None:
-                    totals.delivered[key] = EXACT.add(
-                        totals.delivered.get(key, Decimal(0)), Decimal(delivered_value)
-                    )
-        return result, states
-
-
-def _on_cycles(parent: Mapping[str, str]) -> set[str]:
-    """The pledges that lie on a cycle of *parent* links (a self-link included)."""
-    done: set[str] = set()
-    cycles: set[str] = set()
-    for start in parent:
-        if start in done:
-            continue
-        path: list[str] = []
-        on_path: set[str] = set()
-        node: str | None = start
-        while node is not None and node not in done and node not in on_path:
-            path.append(node)
-            on_path.add(node)
-            node = parent.get(node)
-        if node is not None and node in on_path:
-            cycles.update(path[path.index(node) :])
-        done.update(path)
-    return cycles
-
-
 Converter = Callable[[str, datetime.date], Fraction]
 
 
 def summarize(
-    engine: Engine,
+    engine: Counting,
     catalog: Catalog,
     as_of: datetime.date | None,
     donors: Collection[str] | None = None,
@@ -445,7 +261,7 @@ def summarize(
     if as_of is None:
         return Summary(as_of=None, currency=currency, donors=())
     wanted = None if donors is None else frozenset(donors)
-    totals, states = engine.totals(as_of, wanted)
+    totals, states = engine.direct.totals(as_of, wanted)
     checkpoints = _checkpoints(engine, states, wanted, currency, rate)
     entries = []
     for donor in sorted(totals):
@@ -462,7 +278,7 @@ def summarize(
             for key in sorted(entry.systems)
         )
         discussed = tuple(
-            Discussion(id=pledge, system=system, status=status, date=date)
+            Discussion(id=pledge, system=system or None, status=status, date=date)
             for date, pledge, system, status in sorted(entry.discussed, key=lambda d: d[:2])
         )
         entries.append(
@@ -507,45 +323,44 @@ def _round_fraction(value: Fraction, currency: str) -> Decimal:
 
 
 def _checkpoints(
-    engine: Engine,
+    engine: Counting,
     states: Mapping[str, int],
     donors: Collection[str] | None,
     currency: str | None,
     rate: Converter | None,
 ) -> dict[str, list[CheckpointCheck]]:
-    table = engine.table
-    found: dict[str, list[CheckpointCheck]] = {}
-    at_date: dict[datetime.date, dict[str, _Totals]] = {}
+    table = engine.pledges.table
+    status, donor_of, dates = table.status, table.donor, table.date
+    # The checkpoints in force, grouped by the date the ledger is compared on.
+    by_date: dict[datetime.date, list[tuple[str, int]]] = {}
     for pledge, row in states.items():
-        if table.status[row] is not _REPORTED:
-            continue
-        donor = table.donor[row]
-        if donors is not None and donor not in donors:
-            continue
-        date = table.date[row]
-        if date not in at_date:
-            at_date[date] = engine.totals(date)[0]
-        totals = at_date[date].get(donor, _Totals())
-        check = _reconcile(table, row, pledge, totals, rate if currency else None)
-        found.setdefault(donor, []).append(check)
+        if status[row] is _REPORTED and (donors is None or donor_of[row] in donors):
+            by_date.setdefault(dates[row], []).append((pledge, row))
+    found: dict[str, list[CheckpointCheck]] = {}
+    for date, checkpoints in by_date.items():
+        wanted = {donor_of[row] for _, row in checkpoints}
+        at_date = engine.totals(date, wanted, many=len(by_date) > _FEW_DATES)
+        for pledge, row in checkpoints:
+            totals = at_date.get(donor_of[row], Totals())
+            check = _reconcile(table, row, pledge, totals, rate if currency else None)
+            found.setdefault(donor_of[row], []).append(check)
     for checks in found.values():
         checks.sort(key=lambda c: (c.date, c.id))
     return found
 
 
 def _reconcile(
-    table: RecordTable, row: int, pledge: str, totals: _Totals, rate: Converter | None
+    table: RecordTable, row: int, pledge: str, totals: Totals, rate: Converter | None
 ) -> CheckpointCheck:
     system, amount, quantity = table.system[row], table.amount[row], table.quantity[row]
     currency = table.currency[row]
-    if system is not None and quantity is not None:
+    if system and quantity is not None:
         stated = Decimal(quantity)
         line = totals.systems.get(system, [0, 0, 0])
         ledger: Decimal | None = Decimal(line[0])
         reason = None
         unit = None
-    elif system is None and amount is not None:
-        assert currency is not None
+    elif not system and amount:
         stated = Decimal(amount)
         unit = currency
         by_currency = totals.by_currency("committed")
@@ -562,8 +377,8 @@ def _reconcile(
                 f"give a reporting currency and rates to compare with {currency}"
             )
     else:
-        stated = Decimal(amount) if amount is not None else Decimal(quantity or 0)
-        unit = currency
+        stated = Decimal(amount) if amount else Decimal(quantity or 0)
+        unit = currency or None
         ledger = None
         reason = "a checkpoint states an amount (without system) or a system with a quantity"
     allowed = tolerance(stated)
@@ -572,9 +387,9 @@ def _reconcile(
         id=pledge,
         date=table.date[row],
         donor=table.donor[row],
-        system=system,
-        source=table.source[row],
-        note=table.note[row],
+        system=system or None,
+        source=table.source[row] or None,
+        note=table.note[row] or None,
         currency=unit,
         stated=stated,
         tolerance=allowed,

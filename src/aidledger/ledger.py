@@ -18,7 +18,8 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from aidledger import aggregate
-from aidledger._table import RecordTable, index_pledges
+from aidledger._counting import Counting
+from aidledger._table import Index, RecordTable, index_pledges
 from aidledger.aggregate import Summary
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
@@ -43,8 +44,8 @@ class Ledger:
     def __init__(self, records: Iterable[Record] = (), *, catalog: Catalog | None = None) -> None:
         self._catalog = catalog if catalog is not None else default_catalog()
         self._table = RecordTable()
-        self._index: dict[str, list[int]] = {}
-        self._engine: aggregate.Engine | None = None
+        self._index: Index = {}
+        self._engine: Counting | None = None
         self.append(records)
 
     @classmethod
@@ -87,6 +88,8 @@ class Ledger:
         rows = self._index.get(pledge_id)
         if rows is None:
             raise KeyError(pledge_id)
+        if isinstance(rows, int):
+            rows = [rows]
         return Pledge(pledge_id, tuple(self._table.record(row) for row in rows))
 
     def pledges(self) -> Iterator[Pledge]:
@@ -125,16 +128,14 @@ class Ledger:
         try:
             index = index_pledges(self._table, self._index, start)
         except BaseException:
-            for _, column in self._table.columns():
-                del column[start:]
-            del self._table.origins[-len(batch.origins) :]
+            self._table.truncate(start)
             raise
         self._index = index
         self._engine = None
 
-    def _counting(self) -> aggregate.Engine:
+    def _counting(self) -> Counting:
         if self._engine is None:
-            self._engine = aggregate.Engine(self._table, self._index)
+            self._engine = Counting(self._table, self._index)
         return self._engine
 
     def summarize(
