@@ -29,6 +29,13 @@ amounts = st.one_of(
     st.decimals(min_value=0, max_value=10**3, places=7, allow_nan=False, allow_infinity=False),
 )
 quantities = st.integers(min_value=0, max_value=500)
+#: Characters a ledger's text can hold: any but NUL and lone surrogates (DESIGN 4.4).
+characters = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+
+
+def texts(max_size: int | None = None) -> st.SearchStrategy[str]:
+    """Text a ledger can hold."""
+    return st.text(alphabet=characters, max_size=max_size)
 
 
 @st.composite
@@ -77,7 +84,7 @@ def snapshot(draw: st.DrawFn, pledge: str, shape: dict[str, object]) -> Record:
         currency=currency,
         delivered_quantity=delivered_quantity,
         delivered_amount=delivered_amount,
-        source=draw(st.one_of(st.none(), st.text(max_size=8))),
+        source=draw(st.one_of(st.none(), texts(max_size=8))),
         **shape,  # type: ignore[arg-type]
     )
 
@@ -150,3 +157,44 @@ def rate_rows(draw: st.DrawFn) -> list[tuple[str, str, str, str]]:
         )
         rows.append((day.isoformat(), base, quote, format(rate, "f")))
     return rows
+
+
+@st.composite
+def wide_records(draw: st.DrawFn, max_pledges: int = 6) -> list[Record]:
+    """Records whose text fields hold anything a file must carry: unicode, commas, quotes,
+    newlines, leading spaces, formula-like starts; amounts with many decimal places."""
+    text = texts(max_size=12)
+    ids = draw(
+        st.lists(texts(max_size=10).filter(bool), min_size=0, max_size=max_pledges, unique=True)
+    )
+    records = []
+    for pledge in ids:
+        shape = {
+            "donor": draw(st.sampled_from(DONORS)),
+            "recipient": draw(st.sampled_from(("UA", "MD"))),
+            "system": draw(st.one_of(st.none(), st.sampled_from(SYSTEMS), text)),
+            "part_of": draw(st.one_of(st.none(), st.sampled_from(ids), text)),
+        }
+        for _ in range(draw(st.integers(1, 3))):
+            amount = draw(
+                st.one_of(
+                    st.none(),
+                    amounts,
+                    st.decimals(min_value=0, max_value=10**6, places=20, allow_nan=False),
+                )
+            )
+            records.append(
+                Record(
+                    id=pledge,
+                    date=draw(dates),
+                    status=draw(st.sampled_from(list(Status))),
+                    quantity=draw(st.one_of(st.none(), quantities)),
+                    amount=amount,
+                    currency=draw(st.sampled_from(CURRENCIES)) if amount is not None else None,
+                    authority=draw(st.one_of(st.none(), text)),
+                    source=draw(st.one_of(st.none(), text)),
+                    note=draw(st.one_of(st.none(), text)),
+                    **shape,  # type: ignore[arg-type]
+                )
+            )
+    return records

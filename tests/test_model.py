@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 
 from aidledger import Record, Status
+from aidledger.errors import FieldError
 from aidledger.model import check_territory, donor_name, parse_date
 
 
@@ -84,14 +86,21 @@ def test_bad_fields_are_refused_with_the_field_named(
 
 @pytest.mark.parametrize("bad", [1.5, True])
 def test_floats_and_bools_are_not_quantities_or_amounts(bad: object) -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(FieldError, match=r"quantity: .* is not a whole number of units"):
         Record(id="x", date="2023-01-04", donor="FR", status="pledged", quantity=bad)  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
+    with pytest.raises(FieldError, match=r"amount: .* is a (float|bool)"):
         Record(id="x", date="2023-01-04", donor="FR", status="pledged", amount=bad, currency="EUR")  # type: ignore[arg-type]
 
 
+def test_text_fields_refuse_nul_and_lone_surrogates() -> None:
+    with pytest.raises(FieldError, match=re.escape(r"note: 'a\x00b' has a NUL byte")):
+        Record(id="x", date="2023-01-04", donor="FR", status="pledged", note="a\x00b")
+    with pytest.raises(FieldError, match=r"source: .* is not valid Unicode"):
+        Record(id="x", date="2023-01-04", donor="FR", status="pledged", source="\ud800")
+
+
 def test_datetimes_are_not_dates() -> None:
-    with pytest.raises(TypeError, match="is a datetime"):
+    with pytest.raises(FieldError, match="is a datetime"):
         Record(id="x", date=datetime.datetime(2023, 1, 4), donor="FR", status="pledged")
 
 

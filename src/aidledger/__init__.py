@@ -14,14 +14,16 @@ from aidledger.catalog import Catalog, System, default_catalog
 from aidledger.errors import (
     AidLedgerError,
     CurrencyMismatchError,
+    FieldError,
     LoadError,
     MissingExtraError,
     RateNotFoundError,
 )
-from aidledger.io import bundled, load
+from aidledger.io import bundled, load, save
 from aidledger.ledger import Ledger
 from aidledger.model import Pledge, Record, Status
 from aidledger.money import Money
+from aidledger.validate import Problem, Severity
 
 __all__ = [
     "AidLedgerError",
@@ -30,13 +32,16 @@ __all__ = [
     "CurrencyMismatchError",
     "Discussion",
     "DonorSummary",
+    "FieldError",
     "Ledger",
     "LoadError",
     "MissingExtraError",
     "Money",
     "Pledge",
+    "Problem",
     "RateNotFoundError",
     "Record",
+    "Severity",
     "Status",
     "Summary",
     "System",
@@ -44,4 +49,5 @@ __all__ = [
     "bundled",
     "default_catalog",
     "load",
+    "save",
 ]

@@ -25,6 +25,7 @@ from aidledger.model import (
     REQUIRED_COLUMNS,
     Status,
     check_territory,
+    check_text,
     cross_field_problem,
     parse_date,
     parse_quantity,
@@ -142,12 +143,15 @@ class _Amount:
 
 
 def _columns(resolve: Callable[[str], str]) -> dict[str, Any]:
+    def system(text: str) -> str:
+        return resolve(check_text(text))
+
     return {
         "id": _Text("id", required=True),
         "date": _Coded("date", _required(parse_date)),
         "donor": _Coded("donor", _required(check_territory)),
         "recipient": _Coded("recipient", _blank(check_territory, "UA")),
-        "system": _Coded("system", _blank(resolve, "")),
+        "system": _Coded("system", _blank(system, "")),
         "quantity": _Coded("quantity", _blank(parse_quantity, None)),
         "amount": _Amount("amount"),
         "currency": _Coded("currency", _blank(check_currency, "")),
@@ -179,14 +183,17 @@ def read_csv(
         with open(path, encoding="utf-8-sig", newline="") as stream:
             return read_csv_text(stream, name, resolve_system)
     except UnicodeDecodeError as error:
-        raise _decode_error(path, name, error) from None
+        with open(path, "rb") as raw:
+            data = raw.read()
+        raise decode_error(data, name) or LoadError(
+            f"is not UTF-8 text ({error.reason})", file=name
+        ) from None
     except OSError as error:
         raise LoadError(f"cannot be read: {error.strerror or error}", file=name) from None
 
 
-def _decode_error(path: str | os.PathLike[str], name: str, error: UnicodeDecodeError) -> LoadError:
-    with open(path, "rb") as raw:
-        data = raw.read()
+def decode_error(data: bytes, name: str) -> LoadError | None:
+    """What is wrong with *data* as UTF-8 text, located by line; ``None`` when nothing."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return LoadError("is UTF-16 text: save it as UTF-8", file=name, line=1)
     try:
@@ -195,7 +202,7 @@ def _decode_error(path: str | os.PathLike[str], name: str, error: UnicodeDecodeE
         line = data.count(b"\n", 0, located.start) + 1
         bad = data[located.start : located.start + 4]
         return LoadError(f"is not UTF-8 text (bytes {bad!r})", file=name, line=line)
-    return LoadError(f"is not UTF-8 text ({error.reason})", file=name)
+    return None
 
 
 def read_csv_text(

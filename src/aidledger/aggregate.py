@@ -22,7 +22,7 @@ import attrs
 from aidledger._counting import Counting, Totals
 from aidledger._table import RecordTable
 from aidledger.model import Status, donor_name
-from aidledger.money import EXACT, Money, format_decimal, round_half_even
+from aidledger.money import EXACT, Money, round_half_even
 
 if TYPE_CHECKING:
     from aidledger.catalog import Catalog
@@ -33,6 +33,7 @@ __all__ = [
     "DonorSummary",
     "Summary",
     "SystemTotal",
+    "reconcile",
     "summarize",
     "tolerance",
 ]
@@ -160,12 +161,9 @@ class Summary:
 
     def to_dict(self, locale: str = "en") -> dict[str, Any]:
         """The summary as the JSON object of DESIGN 5 (amounts as exact decimal strings)."""
-        return {
-            "format": "aidledger-summary/1",
-            "as_of": None if self.as_of is None else self.as_of.isoformat(),
-            "currency": self.currency,
-            "donors": [_donor_dict(entry, locale) for entry in self.donors],
-        }
+        from aidledger.converter import summary_to_dict
+
+        return summary_to_dict(self, locale)
 
     def to_json(self, locale: str = "en", indent: int | None = 1) -> str:
         """:meth:`to_dict` as JSON text."""
@@ -178,49 +176,6 @@ class Summary:
         from aidledger import report
 
         return report.render(self, format=format, locale=locale)
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format_decimal(value)
-
-
-def _donor_dict(entry: DonorSummary, locale: str) -> dict[str, Any]:
-    def total(money: Money | None) -> str | None:
-        return None if money is None else format_decimal(money.amount)
-
-    return {
-        "donor": entry.donor,
-        "name": entry.name(locale),
-        "committed": {cur: format_decimal(m.amount) for cur, m in entry.committed.items()},
-        "delivered": {cur: format_decimal(m.amount) for cur, m in entry.delivered.items()},
-        "committed_total": total(entry.committed_total),
-        "delivered_total": total(entry.delivered_total),
-        "pledges": entry.pledges,
-        "undisclosed_value": entry.undisclosed_value,
-        "systems": [attrs.asdict(line) for line in entry.systems],
-        "discussed": [
-            {
-                "id": item.id,
-                "system": item.system,
-                "status": item.status.value,
-                "date": item.date.isoformat(),
-            }
-            for item in entry.discussed
-        ],
-        "checkpoints": [
-            {
-                "id": check.id,
-                "date": check.date.isoformat(),
-                "system": check.system,
-                "currency": check.currency,
-                "stated": format_decimal(check.stated),
-                "ledger": _text(check.ledger),
-                "difference": _text(check.difference),
-                "within_tolerance": check.within_tolerance,
-            }
-            for check in entry.checkpoints
-        ],
-    }
 
 
 def tolerance(stated: Decimal) -> Decimal:
@@ -330,23 +285,43 @@ def _checkpoints(
     rate: Converter | None,
 ) -> dict[str, list[CheckpointCheck]]:
     table = engine.pledges.table
-    status, donor_of, dates = table.status, table.donor, table.date
-    # The checkpoints in force, grouped by the date the ledger is compared on.
-    by_date: dict[datetime.date, list[tuple[str, int]]] = {}
-    for pledge, row in states.items():
-        if status[row] is _REPORTED and (donors is None or donor_of[row] in donors):
-            by_date.setdefault(dates[row], []).append((pledge, row))
+    status, donor_of = table.status, table.donor
+    rows = [
+        row
+        for row in states.values()
+        if status[row] is _REPORTED and (donors is None or donor_of[row] in donors)
+    ]
     found: dict[str, list[CheckpointCheck]] = {}
-    for date, checkpoints in by_date.items():
-        wanted = {donor_of[row] for _, row in checkpoints}
-        at_date = engine.totals(date, wanted, many=len(by_date) > _FEW_DATES)
-        for pledge, row in checkpoints:
-            totals = at_date.get(donor_of[row], Totals())
-            check = _reconcile(table, row, pledge, totals, rate if currency else None)
-            found.setdefault(donor_of[row], []).append(check)
+    for check in reconcile(engine, rows, currency, rate):
+        found.setdefault(check.donor, []).append(check)
     for checks in found.values():
         checks.sort(key=lambda c: (c.date, c.id))
     return found
+
+
+def reconcile(
+    engine: Counting, rows: list[int], currency: str | None, rate: Converter | None
+) -> list[CheckpointCheck]:
+    """Each ``reported`` record of *rows* beside the ledger's committed total on its date
+    (DESIGN 3.5), in the order given. With *currency* and *rate*, amounts in other
+    currencies are converted into the checkpoint's."""
+    table = engine.pledges.table
+    donor_of, dates = table.donor, table.date
+    by_date: dict[datetime.date, set[str]] = {}
+    for row in rows:
+        by_date.setdefault(dates[row], set()).add(donor_of[row])
+    many = len(by_date) > _FEW_DATES
+    at_date = {date: engine.totals(date, donors, many=many) for date, donors in by_date.items()}
+    return [
+        _reconcile(
+            table,
+            row,
+            table.id[row],
+            at_date[dates[row]].get(donor_of[row], Totals()),
+            rate if currency else None,
+        )
+        for row in rows
+    ]
 
 
 def _reconcile(
@@ -380,7 +355,10 @@ def _reconcile(
         stated = Decimal(amount) if amount else Decimal(quantity or 0)
         unit = currency or None
         ledger = None
-        reason = "a checkpoint states an amount (without system) or a system with a quantity"
+        reason = (
+            "states neither an amount (with no system) nor a system with a quantity, "
+            "so there is nothing to compare"
+        )
     allowed = tolerance(stated)
     difference = None if ledger is None else EXACT.subtract(ledger, stated)
     return CheckpointCheck(

@@ -78,6 +78,28 @@ def _parser() -> _Parser:
     summary.add_argument("--locale", default="en", help="language of names and numbers")
     summary.add_argument("--format", choices=("text", "json"), default="text")
 
+    validate = commands.add_parser(
+        "validate",
+        help="report problems with their locations",
+        description="Report every problem of the ledgers (DESIGN 3.5, 4.4): exit status 1 "
+        "when any is an error. With no LEDGER, the bundled one.",
+    )
+    validate.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
+
+    convert = commands.add_parser(
+        "convert",
+        help="convert between csv, json and jsonl",
+        description="Convert a ledger between formats, chosen by extension (.csv, .json, "
+        ".jsonl). The output is written atomically.",
+    )
+    convert.add_argument("source", metavar="IN")
+    convert.add_argument("target", metavar="OUT")
+    convert.add_argument(
+        "--neutralize-formulas",
+        action="store_true",
+        help="CSV: prefix with ' any text a spreadsheet would run as a formula",
+    )
+
     commands.add_parser("systems", help="list the system catalog")
     return parser
 
@@ -93,6 +115,35 @@ def _summary(args: argparse.Namespace) -> int:
     sys.stdout.write(summary.render(format=args.format, locale=args.locale))
     if args.format == "json":
         sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from aidledger.validate import Severity
+
+    problems = _ledger(args.ledgers).validate()
+    for problem in problems:
+        sys.stdout.write(f"{problem}\n")
+    counts = dict.fromkeys(Severity, 0)
+    for problem in problems:
+        counts[problem.severity] += 1
+    sys.stdout.write(
+        f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+        f"{counts[Severity.INFO]} notes\n"
+    )
+    return EXIT_PROBLEMS if counts[Severity.ERROR] else EXIT_OK
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from aidledger.io import save
+
+    ledger = load(args.source)
+    try:
+        save(ledger, args.target, neutralize_formulas=args.neutralize_formulas)
+    except ValueError as error:
+        raise _UsageError(str(error)) from None
+    except OSError as error:
+        raise _UsageError(f"{args.target}: cannot be written: {error.strerror or error}") from None
     return EXIT_OK
 
 
@@ -120,7 +171,12 @@ def _systems(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"summary": _summary, "systems": _systems}
+_COMMANDS = {
+    "summary": _summary,
+    "validate": _validate,
+    "convert": _convert,
+    "systems": _systems,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "AidLedgerError",
     "CurrencyMismatchError",
+    "FieldError",
     "LoadError",
     "MissingExtraError",
     "RateNotFoundError",
@@ -46,7 +47,7 @@ class LoadError(AidLedgerError, ValueError):
 
     @property
     def location(self) -> str:
-        """Where the problem is: ``file:line``, ``file: records[3]`` or ``record 3``."""
+        """Where the problem is: ``file:line``, ``file: records[3]``, ``records[3]`` ..."""
         where = self.file or ""
         if self.line is not None:
             where = f"{where}:{self.line}" if where else f"line {self.line}"
@@ -56,15 +57,33 @@ class LoadError(AidLedgerError, ValueError):
 
     @property
     def message(self) -> str:
-        """The whole located message."""
-        parts = [self.location] if self.location else []
+        """The whole located message.
+
+        ``pledges.csv:14: amount: '1,5' is not a decimal number`` (CSV, JSON Lines) or
+        ``pledges.json: records[12].amount: '1,5' is not a decimal number`` (JSON).
+        """
+        where = self.location
         if self.field is not None:
-            parts.append(self.field)
-        if self.value is not None:
-            parts.append(f"{_shown(self.value)} {self.reason}")
-        else:
-            parts.append(self.reason)
-        return ": ".join(parts)
+            if self.line is None and self.record is not None:
+                where = f"{where}.{self.field}"
+            else:
+                where = f"{where}: {self.field}" if where else self.field
+        what = self.reason if self.value is None else f"{_shown(self.value)} {self.reason}"
+        return f"{where}: {what}" if where else what
+
+
+class FieldError(AidLedgerError, ValueError):
+    """A value that one field of a record cannot take: ``amount: '1,5' is not a decimal number``.
+
+    Raised when a :class:`~aidledger.model.Record` is built; loaders add where it was.
+    """
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        shown = _shown(value) if isinstance(value, str) else repr(value)
+        super().__init__(f"{field}: {shown} {reason}")
 
 
 class CurrencyMismatchError(AidLedgerError, TypeError):

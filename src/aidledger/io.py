@@ -1,41 +1,60 @@
-"""Loading ledgers from files, and the ledger bundled with the library.
+"""Loading and saving ledgers, and the ledger bundled with the library.
 
-The format is chosen by the file's extension: ``.csv`` (DESIGN 4.1). Loading is
-all-or-nothing: the first malformed value stops it with a
-:class:`~aidledger.errors.LoadError` that names file, line, field and value.
+The format is chosen by the file's extension: ``.csv`` (DESIGN 4.1), ``.json`` and
+``.jsonl`` (4.2). Loading is all-or-nothing: the first malformed value stops it with a
+:class:`~aidledger.errors.LoadError` that names file, line or record, field and value.
+Saving is atomic: the ledger is written to a temporary file beside the target, flushed to
+disk, then renamed over it, so a crash never leaves half a ledger behind.
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import os
+import tempfile
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import TextIO
 
 from aidledger._csvread import read_csv
 from aidledger._table import RecordTable
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
 from aidledger.ledger import Ledger
+from aidledger.model import COLUMNS
 
-__all__ = ["BUNDLED", "bundled", "load"]
+__all__ = ["BUNDLED", "FORMATS", "bundled", "load", "save"]
 
 #: The name the bundled ledger's file goes by in messages.
 BUNDLED = "aidledger/data/ledger.csv"
+#: The file extensions aidledger reads and writes.
+FORMATS = (".csv", ".json", ".jsonl")
 
-_READERS = {".csv": read_csv}
+Reader = Callable[[str | os.PathLike[str], Callable[[str], str | None]], RecordTable]
 
 
-def _read(path: str | os.PathLike[str], catalog: Catalog) -> RecordTable:
+def _format(path: str | os.PathLike[str]) -> str:
     suffix = Path(path).suffix.lower()
-    reader = _READERS.get(suffix)
-    if reader is None:
-        known = ", ".join(sorted(_READERS))
-        raise LoadError(f"has no known ledger extension ({known})", file=os.fspath(path))
-    return reader(path, catalog.resolve)
+    if suffix not in FORMATS:
+        raise LoadError(
+            f"has no known ledger extension ({', '.join(FORMATS)})", file=os.fspath(path)
+        )
+    return suffix
+
+
+def _reader(suffix: str) -> Reader:
+    if suffix == ".csv":
+        return read_csv
+    # JSON goes through cattrs, which `import aidledger` does not need to load.
+    from aidledger import _jsonio
+
+    return _jsonio.read_json if suffix == ".json" else _jsonio.read_jsonl
 
 
 def load(*paths: str | os.PathLike[str], catalog: Catalog | None = None) -> Ledger:
-    """Load one or more ledger files, in the order given, into one :class:`Ledger`.
+    """Load one or more ledger files (``.csv``, ``.json``, ``.jsonl``) into one ledger.
 
     Records keep file order, and files the order given: that settles ties between
     records of one pledge on the same day (DESIGN 3.1).
@@ -43,9 +62,9 @@ def load(*paths: str | os.PathLike[str], catalog: Catalog | None = None) -> Ledg
     if not paths:
         raise TypeError("load() needs at least one path")
     catalog = catalog if catalog is not None else default_catalog()
-    table = _read(paths[0], catalog)
-    for path in paths[1:]:
-        table.extend(_read(path, catalog))
+    table = RecordTable()
+    for path in paths:
+        table.extend(_reader(_format(path))(path, catalog.resolve))
     return Ledger._from_table(table, catalog)
 
 
@@ -56,3 +75,84 @@ def bundled() -> Ledger:
         catalog = default_catalog()
         table = read_csv(path, catalog.resolve, name=BUNDLED)
     return Ledger._from_table(table, catalog)
+
+
+def save(
+    ledger: Ledger, path: str | os.PathLike[str], *, neutralize_formulas: bool = False
+) -> None:
+    """Write *ledger* to *path*, in the format its extension names, atomically.
+
+    *neutralize_formulas* (CSV only) prefixes with ``'`` every text cell that a spreadsheet
+    would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return). Use it for files meant for spreadsheets: it changes those texts, so a round
+    trip is then no longer exact (it is off by default).
+    """
+    suffix = _format(path)
+    if neutralize_formulas and suffix != ".csv":
+        raise ValueError("neutralize_formulas applies to CSV files only")
+    with _atomic(path) as stream:
+        if suffix == ".csv":
+            write_csv(stream, ledger, neutralize_formulas=neutralize_formulas)
+        else:
+            from aidledger import _jsonio
+
+            write = _jsonio.write_json if suffix == ".json" else _jsonio.write_jsonl
+            write(stream, ledger)
+
+
+@contextlib.contextmanager
+def _atomic(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp"
+    )
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    # The rename is durable once the folder's entry is on disk (POSIX; a no-op elsewhere).
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder or ".", os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+# Text a spreadsheet would take for a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_TEXT_COLUMNS = frozenset({"id", "system", "authority", "part_of", "source", "note"})
+
+
+def write_csv(stream: TextIO, ledger: Ledger, *, neutralize_formulas: bool = False) -> None:
+    """Write *ledger* as interchange CSV (every column, DESIGN 4.1 order)."""
+    table = ledger._table
+    # CRLF, as RFC 4180 says; it also makes the writer quote a lone CR inside a field.
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    columns = []
+    for name, column in table.columns():
+        if name in ("quantity", "delivered_quantity"):
+            column = ["" if value is None else str(value) for value in column]
+        elif name == "date":
+            column = [day.isoformat() for day in column]
+        elif name == "status":
+            column = [status.value for status in column]
+        elif neutralize_formulas and name in _TEXT_COLUMNS:
+            column = [_neutralized(text) for text in column]
+        columns.append(column)
+    writer.writerows(zip(*columns, strict=True))
+
+
+def _neutralized(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

@@ -27,6 +27,7 @@ from aidledger.model import Pledge, Record
 
 if TYPE_CHECKING:
     from aidledger.fx import RateTable
+    from aidledger.validate import Problem
 
 __all__ = ["Ledger"]
 
@@ -164,3 +165,22 @@ class Ledger:
                 raise ValueError(f"a reporting currency ({currency}) needs rates")
             rate = rates.factor_to(currency)
         return aggregate.summarize(self._counting(), self._catalog, as_of, donors, currency, rate)
+
+    def validate(
+        self, currency: str | None = None, rates: RateTable | None = None
+    ) -> list[Problem]:
+        """Every problem of the ledger, in file order: see :mod:`aidledger.validate`.
+
+        With *currency* and *rates*, checkpoints in one currency are reconciled with
+        amounts in others through those rates.
+        """
+        from aidledger import validate
+
+        rate = None
+        if currency is not None:
+            if rates is None:
+                raise ValueError(f"a reporting currency ({currency}) needs rates")
+            rate = rates.factor_to(currency)
+        return validate.validate(
+            self._table, self._index, self._catalog, self._counting(), currency, rate
+        )

@@ -20,11 +20,12 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import attrs
 
-from aidledger.money import Money, check_currency, to_decimal
+from aidledger.errors import FieldError
+from aidledger.money import Money, check_currency, parse_amount, to_decimal
 
 __all__ = [
     "COLUMNS",
@@ -34,6 +35,7 @@ __all__ = [
     "Status",
     "check_amount",
     "check_territory",
+    "check_text",
     "cross_field_problem",
     "donor_name",
     "is_territory",
@@ -158,18 +160,50 @@ def check_amount(value: Decimal) -> Decimal:
 # --- attrs converters and validators: the boundary of the model -------------------------
 
 
-def _blank_to_none(value: str | None) -> str | None:
-    return value if value else None
+def _checked(field: str, value: str, parse: Callable[[str], _T]) -> _T:
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise FieldError(field, value, str(error)) from None
+
+
+def check_text(text: str) -> str:
+    """Return *text* if it can be stored and exchanged: no NUL byte, valid Unicode."""
+    if "\x00" in text:
+        raise ValueError("has a NUL byte")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("is not valid Unicode (a lone surrogate)") from None
+    return text
+
+
+def _required_text(field: str, value: str) -> str:
+    if value is None or value == "":
+        raise FieldError(field, "", "is blank, but the field is required")
+    if not isinstance(value, str):
+        raise FieldError(field, value, "is not text")
+    return _checked(field, value, check_text)
+
+
+def _optional_text(field: str, value: str | None) -> str | None:
+    return None if value is None or value == "" else _required_text(field, value)
+
+
+def _required_code(field: str, value: str, check: Callable[[str], str]) -> str:
+    if not isinstance(value, str):
+        raise FieldError(field, value, "is not text")
+    return _checked(field, value, check)
 
 
 def _to_date(value: datetime.date | str) -> datetime.date:
     if isinstance(value, datetime.datetime):
-        raise TypeError(f"{value!r} is a datetime: use a date")
+        raise FieldError("date", value, "is a datetime: use a date")
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, str):
-        return _located("date", value, parse_date)
-    raise TypeError(f"date: {value!r} is not a date")
+        return _checked("date", value, parse_date)
+    raise FieldError("date", value, "is not a date")
 
 
 def _to_status(value: Status | str) -> Status:
@@ -177,47 +211,89 @@ def _to_status(value: Status | str) -> Status:
         return Status(value)
     except ValueError:
         known = ", ".join(s.value for s in Status)
-        raise ValueError(f"status: {value!r} is not a status (one of {known})") from None
+        raise FieldError("status", value, f"is not a status: one of {known}") from None
 
 
-def _to_quantity(value: int | str | None) -> int | None:
+def _quantity(field: str, value: int | str | None) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        return _located("quantity", value, parse_quantity)
+        return _checked(field, value, parse_quantity)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"quantity: {value!r} is not a whole number")
+        raise FieldError(field, value, "is not a whole number of units")
     if value < 0:
-        raise ValueError(f"quantity: {value!r} is negative: quantities are 0 or more")
+        raise FieldError(field, value, "is negative: quantities are 0 or more")
     return value
 
 
-def _to_amount(value: Decimal | int | str | None) -> Decimal | None:
+def _amount(field: str, value: Decimal | int | str | None) -> Decimal | None:
     if value is None or value == "":
         return None
-    amount = to_decimal(value)
-    return _located("amount", str(value), lambda _: check_amount(amount))
-
-
-def _located(field: str, value: str, parse: Callable[[str], _T]) -> _T:
+    if isinstance(value, str):
+        return _checked(field, value, parse_amount)
     try:
-        return parse(value)
+        amount = to_decimal(value)
+    except (TypeError, ValueError) as error:
+        raise FieldError(field, value, str(error).removeprefix(f"{value!r} ")) from None
+    try:
+        return check_amount(amount)
     except ValueError as error:
-        raise ValueError(f"{field}: {value!r} {error}") from None
+        raise FieldError(field, value, str(error)) from None
 
 
-def _territory(instance: Any, attribute: attrs.Attribute[str], value: str) -> None:
-    _located(attribute.name, value, check_territory)
+# attrs wants one named converter per field (so that its mypy plugin can follow them).
+def _to_id(value: str) -> str:
+    return _required_text("id", value)
 
 
-def _currency(instance: Any, attribute: attrs.Attribute[str | None], value: str | None) -> None:
-    if value is not None:
-        _located(attribute.name, value, check_currency)
+def _to_donor(value: str) -> str:
+    return _required_code("donor", value, check_territory)
 
 
-def _id(instance: Any, attribute: attrs.Attribute[str], value: str) -> None:
-    if not value:
-        raise ValueError(f"{attribute.name}: '' is blank, but the field is required")
+def _to_recipient(value: str) -> str:
+    return _required_code("recipient", value, check_territory)
+
+
+def _to_currency(value: str | None) -> str | None:
+    return (
+        None if value is None or value == "" else _required_code("currency", value, check_currency)
+    )
+
+
+def _to_system(value: str | None) -> str | None:
+    return _optional_text("system", value)
+
+
+def _to_authority(value: str | None) -> str | None:
+    return _optional_text("authority", value)
+
+
+def _to_part_of(value: str | None) -> str | None:
+    return _optional_text("part_of", value)
+
+
+def _to_source(value: str | None) -> str | None:
+    return _optional_text("source", value)
+
+
+def _to_note(value: str | None) -> str | None:
+    return _optional_text("note", value)
+
+
+def _to_quantity(value: int | str | None) -> int | None:
+    return _quantity("quantity", value)
+
+
+def _to_delivered_quantity(value: int | str | None) -> int | None:
+    return _quantity("delivered_quantity", value)
+
+
+def _to_amount(value: Decimal | int | str | None) -> Decimal | None:
+    return _amount("amount", value)
+
+
+def _to_delivered_amount(value: Decimal | int | str | None) -> Decimal | None:
+    return _amount("delivered_amount", value)
 
 
 @attrs.frozen(kw_only=True)
@@ -225,25 +301,25 @@ class Record:
     """One line of the ledger: the state of one pledge (``id``) at one date.
 
     Each record is a full snapshot: ``None`` for a quantity or amount means undisclosed at
-    that date, not "unchanged" (DESIGN 3.1). Strings are checked here: a bad value raises
-    ``ValueError`` naming the field and the value.
+    that date, not "unchanged" (DESIGN 3.1). Values are checked here: a bad one raises
+    :class:`~aidledger.errors.FieldError` (a ``ValueError``) naming the field and the value.
     """
 
-    id: str = attrs.field(validator=_id)
+    id: str = attrs.field(converter=_to_id)
     date: datetime.date = attrs.field(converter=_to_date)
-    donor: str = attrs.field(validator=_territory)
-    recipient: str = attrs.field(default="UA", validator=_territory)
-    system: str | None = attrs.field(default=None, converter=_blank_to_none)
+    donor: str = attrs.field(converter=_to_donor)
+    recipient: str = attrs.field(default="UA", converter=_to_recipient)
+    system: str | None = attrs.field(default=None, converter=_to_system)
     quantity: int | None = attrs.field(default=None, converter=_to_quantity)
     amount: Decimal | None = attrs.field(default=None, converter=_to_amount)
-    currency: str | None = attrs.field(default=None, converter=_blank_to_none, validator=_currency)
-    delivered_quantity: int | None = attrs.field(default=None, converter=_to_quantity)
-    delivered_amount: Decimal | None = attrs.field(default=None, converter=_to_amount)
+    currency: str | None = attrs.field(default=None, converter=_to_currency)
+    delivered_quantity: int | None = attrs.field(default=None, converter=_to_delivered_quantity)
+    delivered_amount: Decimal | None = attrs.field(default=None, converter=_to_delivered_amount)
     status: Status = attrs.field(converter=_to_status)
-    authority: str | None = attrs.field(default=None, converter=_blank_to_none)
-    part_of: str | None = attrs.field(default=None, converter=_blank_to_none)
-    source: str | None = attrs.field(default=None, converter=_blank_to_none)
-    note: str | None = attrs.field(default=None, converter=_blank_to_none)
+    authority: str | None = attrs.field(default=None, converter=_to_authority)
+    part_of: str | None = attrs.field(default=None, converter=_to_part_of)
+    source: str | None = attrs.field(default=None, converter=_to_source)
+    note: str | None = attrs.field(default=None, converter=_to_note)
 
     def __attrs_post_init__(self) -> None:
         problem = cross_field_problem(
@@ -254,8 +330,7 @@ class Record:
             self.delivered_amount,
         )
         if problem is not None:
-            field, value, reason = problem
-            raise ValueError(f"{field}: {value!r} {reason}")
+            raise FieldError(*problem)
 
     @property
     def money(self) -> Money | None:

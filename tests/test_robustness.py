@@ -1,0 +1,199 @@
+"""The bad-input contract (DESIGN 4.4): a corpus of malformed files, each with its expected
+message, and fuzzing that feeds arbitrary text and JSON to every loader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import aidledger
+from aidledger import LoadError
+from aidledger.cli import main
+
+CORPUS = Path(__file__).parent / "fixtures" / "malformed"
+EXPECTED: dict[str, str | None] = json.loads((CORPUS / "expected.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_corpus(name: str) -> None:
+    message = EXPECTED[name]
+    if message is None:
+        aidledger.load(CORPUS / name)  # loads: the defined outcome is acceptance
+        return
+    with pytest.raises(LoadError) as caught:
+        aidledger.load(CORPUS / name)
+    assert str(caught.value) == f"{CORPUS / name}".replace(name, "") + message
+
+
+def test_every_corpus_file_is_listed() -> None:
+    files = {path.name for path in CORPUS.iterdir()} - {"expected.json"}
+    assert files == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, m in EXPECTED.items() if m is not None))
+def test_the_command_reports_the_corpus_without_a_traceback(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["summary", str(CORPUS / name)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"aidledger: error: {CORPUS / name}".replace(name, "") + f"{EXPECTED[name]}\n"
+
+
+def test_a_10_mb_field(tmp_path: Path) -> None:
+    big = "x" * 10_000_000
+    csv_path = tmp_path / "big.csv"
+    csv_path.write_text(f"id,date,donor,status,note\np,2023-01-01,US,pledged,{big}\n")
+    with pytest.raises(
+        LoadError, match=r"big\.csv:2: is not valid CSV: field larger than field limit"
+    ):
+        aidledger.load(csv_path)
+    json_path = tmp_path / "big.json"
+    record = {"id": "p", "date": "2023-01-01", "donor": "US", "status": "pledged", "note": big}
+    json_path.write_text(json.dumps({"format": "aidledger/1", "records": [record]}))
+    assert aidledger.load(json_path)[0].note == big  # JSON has no field limit: it loads
+
+
+def test_deeply_nested_json(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"format": "aidledger/1", "records": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(LoadError, match=r"deep\.json: is not a ledger: JSON nested too deeply"):
+        aidledger.load(path)
+    path.write_text('{"format": "aidledger/1", "records": [[[[]]]]}')
+    with pytest.raises(LoadError, match=r"records\[0\]: is a JSON array, not a record object"):
+        aidledger.load(path)
+
+
+def test_a_big_json_ledger(tmp_path: Path) -> None:
+    record = {
+        "date": "2023-01-01",
+        "donor": "US",
+        "status": "pledged",
+        "amount": "1.5",
+        "currency": "EUR",
+    }
+    path = tmp_path / "big.json"
+    path.write_text(
+        json.dumps(
+            {
+                "format": "aidledger/1",
+                "records": [{**record, "id": f"p{n}"} for n in range(20_000)],
+            }
+        )
+    )
+    assert aidledger.load(path).summarize()["US"].committed["EUR"].amount == 30_000
+
+
+def test_a_quantity_with_thousands_of_digits(tmp_path: Path) -> None:
+    path = tmp_path / "digits.json"
+    path.write_text('{"format": "aidledger/1", "records": [{"quantity": ' + "9" * 5000 + "}]}")
+    with pytest.raises(LoadError, match=r"digits\.json: is not valid JSON: Exceeds the limit"):
+        aidledger.load(path)
+
+
+# --- fuzzing: whatever comes in, only LoadError comes out ------------------------------
+
+_FUZZ = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+HEADERS = st.sampled_from(
+    [
+        "id,date,donor,status",
+        "id,date,donor,system,quantity,amount,currency,status,part_of",
+        "id,date,donor,recipient,system,quantity,amount,currency,delivered_quantity,"
+        "delivered_amount,status,authority,part_of,source,note",
+    ]
+)
+CELLS = st.one_of(
+    st.sampled_from(["p", "q", "2023-01-01", "US", "UA", "himars", "5", "-1", "1.5", "USD",
+                     "pledged", "delivered", "reported", "", '"', '""', ",", "\n", "\r", "NaN"]),
+    st.text(max_size=6),
+)  # fmt: skip
+
+
+@st.composite
+def csv_texts(draw: st.DrawFn) -> str:
+    header = draw(st.one_of(HEADERS, st.text(max_size=20)))
+    width = header.count(",") + 1
+    rows = draw(
+        st.lists(
+            st.lists(CELLS, min_size=max(0, width - 1), max_size=width + 1).map(",".join),
+            max_size=6,
+        )
+    )
+    return "\n".join([header, *rows]) + draw(st.sampled_from(["", "\n", "\r\n"]))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+RECORD_KEYS = st.sampled_from(
+    ["id", "date", "donor", "recipient", "system", "quantity", "amount", "currency",
+     "delivered_quantity", "delivered_amount", "status", "authority", "part_of", "source", "note", "x"]
+)  # fmt: skip
+RECORD_VALUES = st.one_of(
+    st.sampled_from(["p", "2023-01-01", "US", "pledged", "5", "1,5", "USD", "himars", ""]),
+    JSON_VALUES,
+)
+RECORDS = st.dictionaries(RECORD_KEYS, RECORD_VALUES, max_size=8)
+
+
+def _only_load_errors(path: Path) -> None:
+    try:
+        ledger = aidledger.load(path)
+    except LoadError:
+        return
+    ledger.summarize()
+    ledger.validate()
+
+
+def fuzz_csv_text(folder: Path, text: str) -> None:
+    """Arbitrary text as a CSV ledger (lone surrogates become bytes that are not UTF-8)."""
+    path = folder / "f.csv"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    _only_load_errors(path)
+
+
+def fuzz_bytes(folder: Path, data: bytes) -> None:
+    """Arbitrary bytes as a CSV, JSON and JSON Lines ledger."""
+    for name in ("f.csv", "f.json", "f.jsonl"):
+        path = folder / name
+        path.write_bytes(data)
+        _only_load_errors(path)
+
+
+def fuzz_json(folder: Path, records: list[object], top: object) -> None:
+    """Arbitrary records in a ledger document, any JSON as a document, the records as
+    JSON Lines."""
+    path = folder / "f.json"
+    for document in ({"format": "aidledger/1", "records": records}, top):
+        path.write_text(json.dumps(document))
+        _only_load_errors(path)
+    lines = folder / "f.jsonl"
+    lines.write_text("\n".join(json.dumps(r) for r in records))
+    _only_load_errors(lines)
+
+
+@_FUZZ
+@given(text=st.one_of(csv_texts(), st.text()))
+def test_fuzzed_csv_raises_only_load_errors(tmp_path: Path, text: str) -> None:
+    fuzz_csv_text(tmp_path, text)
+
+
+@_FUZZ
+@given(data=st.binary(max_size=200))
+def test_fuzzed_bytes_raise_only_load_errors(tmp_path: Path, data: bytes) -> None:
+    fuzz_bytes(tmp_path, data)
+
+
+@_FUZZ
+@given(records=st.lists(st.one_of(RECORDS, JSON_VALUES), max_size=4), top=JSON_VALUES)
+def test_fuzzed_json_raises_only_load_errors(
+    tmp_path: Path, records: list[object], top: object
+) -> None:
+    fuzz_json(tmp_path, records, top)
