@@ -198,3 +198,15 @@ def wide_records(draw: st.DrawFn, max_pledges: int = 6) -> list[Record]:
                 )
             )
     return records
+
+
+def one_record_a_day(records: list[Record]) -> list[Record]:
+    """*records* with at most one record per pledge and day, so that input order no
+    longer matters (it settles only same-day ties, DESIGN 3.1)."""
+    seen: set[tuple[str, datetime.date]] = set()
+    kept = []
+    for record in records:
+        if (record.id, record.date) not in seen:
+            seen.add((record.id, record.date))
+            kept.append(record)
+    return kept

@@ -34,13 +34,7 @@ def test_matches_the_reference_implementation(records: list[Record], as_of: date
 def test_order_of_records_of_distinct_dates_does_not_matter(
     records: list[Record], as_of: datetime.date, data: st.DataObject
 ) -> None:
-    # Only records of one pledge on one day are ordered by input (DESIGN 3.1): keep one of each.
-    seen: set[tuple[str, datetime.date]] = set()
-    distinct = []
-    for record in records:
-        if (record.id, record.date) not in seen:
-            seen.add((record.id, record.date))
-            distinct.append(record)
+    distinct = s.one_record_a_day(records)
     shuffled = data.draw(st.permutations(distinct))
     assert _plain(shuffled, as_of) == _plain(distinct, as_of)
 

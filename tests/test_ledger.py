@@ -9,7 +9,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from aidledger import Ledger, LoadError, Record, Status
+from aidledger import Ledger, LoadError, Money, RateNotFoundError, Record, Status
 from tests import strategies as s
 from tests.reference import reference_summary, summary_as_plain
 
@@ -104,9 +104,16 @@ def test_summary_can_be_limited_to_donors() -> None:
     assert len(ledger.summarize()) == 2
 
 
-def test_summary_needs_rates_for_a_reporting_currency() -> None:
-    with pytest.raises(ValueError, match="needs rates"):
-        Ledger([_record()]).summarize(currency="EUR")
+def test_a_reporting_currency_needs_rates_only_to_convert() -> None:
+    ledger = Ledger([_record(amount="5", currency="EUR")])
+    assert ledger.summarize(currency="EUR")["US"].committed_total == Money("5.00", "EUR")
+    with pytest.raises(
+        RateNotFoundError,
+        match="no EUR->USD exchange rate: no rates were given, needed for pledge 'p' \\(committed 2023-01-01\\)",
+    ):
+        ledger.summarize(currency="USD")
+    with pytest.raises(ValueError, match="is not an ISO 4217 currency code"):
+        ledger.summarize(currency="EURO")
 
 
 class AppendingBatches(RuleBasedStateMachine):

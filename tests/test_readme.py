@@ -16,10 +16,9 @@ def _blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", README.read_text(), flags=re.DOTALL)
 
 
-def test_the_python_examples_run() -> None:
-    result = doctest.testfile(str(README), module_relative=False, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0
+def test_the_readme_has_examples_that_run() -> None:
+    # test_docs.py runs them; here only that there are some.
+    assert doctest.DocTestParser().get_examples(README.read_text())
 
 
 def test_the_quick_start_has_two_commands_and_ci_runs_the_test_one() -> None:

@@ -19,6 +19,7 @@ from aidledger.errors import (
     MissingExtraError,
     RateNotFoundError,
 )
+from aidledger.fx import Quote, RateTable, ecb_rates, load_rates
 from aidledger.io import bundled, load, save
 from aidledger.ledger import Ledger
 from aidledger.model import Pledge, Record, Status
@@ -39,7 +40,9 @@ __all__ = [
     "Money",
     "Pledge",
     "Problem",
+    "Quote",
     "RateNotFoundError",
+    "RateTable",
     "Record",
     "Severity",
     "Status",
@@ -48,6 +51,8 @@ __all__ = [
     "SystemTotal",
     "bundled",
     "default_catalog",
+    "ecb_rates",
     "load",
+    "load_rates",
     "save",
 ]

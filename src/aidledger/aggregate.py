@@ -21,6 +21,7 @@ import attrs
 
 from aidledger._counting import Counting, Totals
 from aidledger._table import RecordTable
+from aidledger.errors import RateNotFoundError
 from aidledger.model import Status, donor_name
 from aidledger.money import EXACT, Money, round_half_even
 
@@ -197,7 +198,9 @@ def tolerance(stated: Decimal) -> Decimal:
 # --- the counting engine ------------------------------------------------------------------
 
 
-Converter = Callable[[str, datetime.date], Fraction]
+#: The exact factor converting 1 unit of a currency into another on a day:
+#: ``rate(base, quote, day)``; raises RateNotFoundError when no rate is in force.
+Converter = Callable[[str, str, datetime.date], Fraction]
 
 
 def summarize(
@@ -210,14 +213,15 @@ def summarize(
 ) -> Summary:
     """Build the :class:`Summary` of DESIGN 3 and 5 as of *as_of*.
 
-    *rate*, with *currency*, gives the exact factor converting one unit of a currency into
-    the reporting currency on a date; it raises when no rate is in force.
+    With *currency*, each donor's totals are converted into it with *rate*, at the rate
+    in force on each pledge's commitment date; *rate* also converts checkpoints stated in
+    one currency when the ledger holds others. Without *rate*, nothing is converted.
     """
     if as_of is None:
         return Summary(as_of=None, currency=currency, donors=())
     wanted = None if donors is None else frozenset(donors)
     totals, states = engine.direct.totals(as_of, wanted)
-    checkpoints = _checkpoints(engine, states, wanted, currency, rate)
+    checkpoints = _checkpoints(engine, states, wanted, rate)
     entries = []
     for donor in sorted(totals):
         entry = totals[donor]
@@ -225,9 +229,9 @@ def summarize(
         delivered = entry.by_currency("delivered")
         committed_total = delivered_total = None
         if currency is not None:
-            assert rate is not None
-            committed_total = _converted(entry.committed, currency, rate)
-            delivered_total = _converted(entry.delivered, currency, rate)
+            culprit = _culprit(engine, donor)
+            committed_total = _converted(entry.committed, currency, rate, culprit)
+            delivered_total = _converted(entry.delivered, currency, rate, culprit)
         systems = tuple(
             SystemTotal(key, _system_name(catalog, key), *entry.systems[key])
             for key in sorted(entry.systems)
@@ -259,13 +263,46 @@ def _system_name(catalog: Catalog, key: str) -> str:
 
 
 def _converted(
-    amounts: Mapping[tuple[str, datetime.date], Decimal], currency: str, rate: Converter
+    amounts: Mapping[tuple[str, datetime.date], Decimal],
+    currency: str,
+    rate: Converter | None,
+    culprit: Callable[[str, datetime.date], str],
 ) -> Money:
+    """The exact sum of *amounts* in *currency*, each at the rate of its commitment date,
+    rounded once (DESIGN 3.3)."""
     exact = Fraction(0)
     for (source, date), amount in amounts.items():
-        factor = Fraction(1) if source == currency else rate(source, date)
-        exact += Fraction(amount) * factor
+        if source == currency:
+            exact += Fraction(amount)
+            continue
+        try:
+            if rate is None:
+                raise RateNotFoundError(
+                    f"no {source}->{currency} exchange rate: no rates were given"
+                )
+            exact += Fraction(amount) * rate(source, currency, date)
+        except RateNotFoundError as error:
+            raise RateNotFoundError(f"{error}, needed for {culprit(source, date)}") from None
     return Money(_round_fraction(exact, currency), currency)
+
+
+def _culprit(engine: Counting, donor: str) -> Callable[[str, datetime.date], str]:
+    """Names a pledge of *donor* committed in a currency on a day (for error messages)."""
+
+    def name(currency: str, date: datetime.date) -> str:
+        table = engine.pledges.table
+        for pledge in engine.pledges.index:
+            rows = engine.pledges.index[pledge]
+            first = rows if isinstance(rows, int) else rows[0]
+            if (
+                table.donor[first] == donor
+                and table.currency[first] == currency
+                and engine.pledges.commitment_date(pledge) == date
+            ):
+                return f"pledge {pledge!r} (committed {date.isoformat()})"
+        return f"{donor}'s {currency} amounts committed on {date.isoformat()}"
+
+    return name
 
 
 def _round_fraction(value: Fraction, currency: str) -> Decimal:
@@ -281,7 +318,6 @@ def _checkpoints(
     engine: Counting,
     states: Mapping[str, int],
     donors: Collection[str] | None,
-    currency: str | None,
     rate: Converter | None,
 ) -> dict[str, list[CheckpointCheck]]:
     table = engine.pledges.table
@@ -292,19 +328,17 @@ def _checkpoints(
         if status[row] is _REPORTED and (donors is None or donor_of[row] in donors)
     ]
     found: dict[str, list[CheckpointCheck]] = {}
-    for check in reconcile(engine, rows, currency, rate):
+    for check in reconcile(engine, rows, rate):
         found.setdefault(check.donor, []).append(check)
     for checks in found.values():
         checks.sort(key=lambda c: (c.date, c.id))
     return found
 
 
-def reconcile(
-    engine: Counting, rows: list[int], currency: str | None, rate: Converter | None
-) -> list[CheckpointCheck]:
+def reconcile(engine: Counting, rows: list[int], rate: Converter | None) -> list[CheckpointCheck]:
     """Each ``reported`` record of *rows* beside the ledger's committed total on its date
-    (DESIGN 3.5), in the order given. With *currency* and *rate*, amounts in other
-    currencies are converted into the checkpoint's."""
+    (DESIGN 3.5), in the order given. With *rate*, amounts in other currencies are
+    converted into the checkpoint's."""
     table = engine.pledges.table
     donor_of, dates = table.donor, table.date
     by_date: dict[datetime.date, set[str]] = {}
@@ -318,14 +352,20 @@ def reconcile(
             row,
             table.id[row],
             at_date[dates[row]].get(donor_of[row], Totals()),
-            rate if currency else None,
+            rate,
+            _culprit(engine, donor_of[row]),
         )
         for row in rows
     ]
 
 
 def _reconcile(
-    table: RecordTable, row: int, pledge: str, totals: Totals, rate: Converter | None
+    table: RecordTable,
+    row: int,
+    pledge: str,
+    totals: Totals,
+    rate: Converter | None,
+    culprit: Callable[[str, datetime.date], str],
 ) -> CheckpointCheck:
     system, amount, quantity = table.system[row], table.amount[row], table.quantity[row]
     currency = table.currency[row]
@@ -343,13 +383,13 @@ def _reconcile(
         if not others:
             ledger, reason = by_currency.get(currency, Decimal(0)), None
         elif rate is not None:
-            ledger = _converted(totals.committed, currency, rate).amount
+            ledger = _converted(totals.committed, currency, rate, culprit).amount
             reason = None
         else:
             ledger = None
             reason = (
                 f"the ledger also holds {', '.join(others)}: "
-                f"give a reporting currency and rates to compare with {currency}"
+                f"give exchange rates to compare with {currency}"
             )
     else:
         stated = Decimal(amount) if amount else Decimal(quantity or 0)

@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from aidledger.errors import AidLedgerError
+from aidledger.fx import RateTable, ecb_rates, load_rates
 from aidledger.io import bundled, load
 from aidledger.ledger import Ledger
 from aidledger.model import check_territory
+from aidledger.money import check_currency
 
 __all__ = ["main"]
 
@@ -75,6 +77,7 @@ def _parser() -> _Parser:
     summary.add_argument(
         "--as-of", type=_date, metavar="DATE", help="date (default: the latest record's)"
     )
+    _rate_options(summary, currency=True)
     summary.add_argument("--locale", default="en", help="language of names and numbers")
     summary.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -85,6 +88,7 @@ def _parser() -> _Parser:
         "when any is an error. With no LEDGER, the bundled one.",
     )
     validate.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
+    _rate_options(validate, currency=False)
 
     convert = commands.add_parser(
         "convert",
@@ -104,6 +108,45 @@ def _parser() -> _Parser:
     return parser
 
 
+def _rate_options(parser: argparse.ArgumentParser, currency: bool) -> None:
+    if currency:
+        parser.add_argument(
+            "--currency",
+            type=_currency,
+            metavar="CUR",
+            help="reporting currency: totals converted into it (ISO 4217 code)",
+        )
+    parser.add_argument(
+        "--rates",
+        metavar="FILE|ecb",
+        help="exchange rates: a rates CSV (date,base,quote,rate) or 'ecb' for the ECB "
+        "reference rates (pip install 'aidledger[ecb]')",
+    )
+    parser.add_argument(
+        "--backfill-rates",
+        action="store_true",
+        help="for a day before a currency pair's first rate, use that first rate "
+        "(off: such a day is an error)",
+    )
+
+
+def _currency(text: str) -> str:
+    try:
+        return check_currency(text.upper())
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} {error}") from None
+
+
+def _rates(args: argparse.Namespace) -> RateTable | None:
+    if args.rates is None:
+        if args.backfill_rates:
+            raise _UsageError("--backfill-rates needs --rates")
+        return None
+    if args.rates == "ecb":
+        return ecb_rates(backfill=args.backfill_rates)
+    return load_rates(args.rates, backfill=args.backfill_rates)
+
+
 def _ledger(paths: Sequence[str]) -> Ledger:
     return load(*paths) if paths else bundled()
 
@@ -111,7 +154,9 @@ def _ledger(paths: Sequence[str]) -> Ledger:
 def _summary(args: argparse.Namespace) -> int:
     ledger = _ledger(args.ledgers)
     _check_locale(args.locale)
-    summary = ledger.summarize(as_of=args.as_of, donors=args.donor)
+    summary = ledger.summarize(
+        as_of=args.as_of, donors=args.donor, currency=args.currency, rates=_rates(args)
+    )
     sys.stdout.write(summary.render(format=args.format, locale=args.locale))
     if args.format == "json":
         sys.stdout.write("\n")
@@ -121,7 +166,7 @@ def _summary(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from aidledger.validate import Severity
 
-    problems = _ledger(args.ledgers).validate()
+    problems = _ledger(args.ledgers).validate(rates=_rates(args))
     for problem in problems:
         sys.stdout.write(f"{problem}\n")
     counts = dict.fromkeys(Severity, 0)

@@ -257,7 +257,7 @@ def _read_rates(stream: io.TextIOBase | io.TextIOWrapper, name: str, backfill: b
         header = next(reader, None)
         if header != _RATE_HEADER:
             raise LoadError(
-                f"header must be {','.join(_RATE_HEADER)}",
+                f"is not the rates header {','.join(_RATE_HEADER)}",
                 file=name,
                 line=1,
                 field="header",

@@ -24,6 +24,7 @@ from aidledger.aggregate import Summary
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
 from aidledger.model import Pledge, Record
+from aidledger.money import check_currency
 
 if TYPE_CHECKING:
     from aidledger.fx import RateTable
@@ -148,9 +149,12 @@ class Ledger:
     ) -> Summary:
         """Per-donor totals as of *as_of* (default: the latest record date), DESIGN 3.
 
-        *donors* limits the summary to some donor codes. With *currency* and *rates*,
-        each donor also gets ``committed_total`` and ``delivered_total`` converted at the
-        rate in force on each pledge's commitment date.
+        *donors* limits the summary to some donor codes. With *currency*, each donor also
+        gets ``committed_total`` and ``delivered_total``: its amounts converted with
+        *rates* at the rate in force on each pledge's commitment date (DESIGN 3.3), summed
+        exactly and rounded once. *rates* also lets checkpoints stated in one currency be
+        compared with amounts in others. A conversion with no rate in force raises
+        :class:`~aidledger.errors.RateNotFoundError` naming the pair, the date and a pledge.
         """
         if isinstance(as_of, str):
             as_of = datetime.date.fromisoformat(as_of)
@@ -159,11 +163,9 @@ class Ledger:
             as_of = None if span is None else span[1]
         if isinstance(donors, str):
             donors = (donors,)
-        rate = None
         if currency is not None:
-            if rates is None:
-                raise ValueError(f"a reporting currency ({currency}) needs rates")
-            rate = rates.factor_to(currency)
+            check_currency(currency)
+        rate = None if rates is None else rates.rate
         return aggregate.summarize(self._counting(), self._catalog, as_of, donors, currency, rate)
 
     def validate(
@@ -171,16 +173,10 @@ class Ledger:
     ) -> list[Problem]:
         """Every problem of the ledger, in file order: see :mod:`aidledger.validate`.
 
-        With *currency* and *rates*, checkpoints in one currency are reconciled with
-        amounts in others through those rates.
+        With *rates*, checkpoints stated in one currency are reconciled with amounts in
+        others through those rates.
         """
         from aidledger import validate
 
-        rate = None
-        if currency is not None:
-            if rates is None:
-                raise ValueError(f"a reporting currency ({currency}) needs rates")
-            rate = rates.factor_to(currency)
-        return validate.validate(
-            self._table, self._index, self._catalog, self._counting(), currency, rate
-        )
+        rate = None if rates is None else rates.rate
+        return validate.validate(self._table, self._index, self._catalog, self._counting(), rate)

@@ -16,7 +16,7 @@ Errors make ``aidledger validate`` exit 1; warnings and notes do not.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import attrs
@@ -236,14 +236,12 @@ class _Checks:
                 else:
                     seen[values] = row
 
-    def checkpoints(
-        self, counting: Counting, currency: str | None, rate: Converter | None
-    ) -> None:
+    def checkpoints(self, counting: Counting, rate: Converter | None) -> None:
         from aidledger.aggregate import reconcile
 
         table = self.table
         rows = [row for row, status in enumerate(table.status) if status is Status.REPORTED]
-        for row, check in zip(rows, reconcile(counting, rows, currency, rate), strict=True):
+        for row, check in zip(rows, reconcile(counting, rows, rate), strict=True):
             self._checkpoint(row, check)
 
     def _checkpoint(self, row: int, check: CheckpointCheck) -> None:
@@ -298,8 +296,7 @@ def validate(
     index: dict[str, int | list[int]],
     catalog: Catalog,
     counting: Counting,
-    currency: str | None = None,
-    rate: Callable[..., object] | None = None,
+    rate: Converter | None = None,
 ) -> list[Problem]:
     """Every problem of the ledger, in file order (see :meth:`Ledger.validate`)."""
     checks = _Checks(table, index, catalog)
@@ -307,6 +304,6 @@ def validate(
     checks.packages()
     checks.systems()
     checks.duplicates()
-    checks.checkpoints(counting, currency, rate)  # type: ignore[arg-type]
+    checks.checkpoints(counting, rate)
     checks.found.sort(key=lambda item: item[0])
     return [problem for _, problem in checks.found]
