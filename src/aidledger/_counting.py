@@ -35,9 +35,18 @@ Discussed = tuple[datetime.date, str, str, Status]
 class Totals:
     """One donor's figures as of a date (before they become a ``DonorSummary``)."""
 
-    __slots__ = ("committed", "delivered", "discussed", "pledges", "systems", "undisclosed")
+    __slots__ = (
+        "committed",
+        "delivered",
+        "discussed",
+        "pledges",
+        "sources",
+        "systems",
+        "undisclosed",
+    )
 
     def __init__(self) -> None:
+        self.sources: set[str] = set()
         self.committed: Money = {}
         self.delivered: Money = {}
         self.systems: dict[str, list[int]] = {}  # key -> [committed, delivered, undisclosed]
@@ -150,6 +159,7 @@ class Direct:
         status, donor_of, system_of, dates = table.status, table.donor, table.system, table.date
         quantity, delivered_quantity = table.quantity, table.delivered_quantity
         amount, delivered_amount, currency = table.amount, table.delivered_amount, table.currency
+        source = table.source
         commitment = self.pledges.commitment
         commitment_date = self.pledges.commitment_date
 
@@ -190,6 +200,10 @@ class Direct:
             if state is not _PLEDGED and state is not _DELIVERED:
                 if state in _DISCUSSED:
                     totals.discussed.append((dates[row], pledge, system_of[row], state))
+                    if source[row]:
+                        totals.sources.add(source[row])
+                elif state is _REPORTED and source[row]:
+                    totals.sources.add(source[row])
                 continue
             package = parent.get(pledge)
             if package is None:
@@ -200,6 +214,8 @@ class Direct:
                     continue
                 top = False
                 counts_money = not flags[1]
+            if source[row]:
+                totals.sources.add(source[row])
             system = system_of[row]
             if system:
                 line = totals.systems.get(system)

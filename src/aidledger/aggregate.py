@@ -11,6 +11,7 @@ that has an amount; quantities come from every active pledge; ``requested`` and
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Callable, Collection, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -26,12 +27,16 @@ from aidledger.model import Status, donor_name
 from aidledger.money import EXACT, Money, round_half_even
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from aidledger.catalog import Catalog
 
 __all__ = [
     "CheckpointCheck",
     "Discussion",
     "DonorSummary",
+    "History",
+    "HistoryPoint",
     "Summary",
     "SystemTotal",
     "reconcile",
@@ -121,6 +126,8 @@ class DonorSummary:
     systems: tuple[SystemTotal, ...]
     discussed: tuple[Discussion, ...]
     checkpoints: tuple[CheckpointCheck, ...]
+    #: The sources cited by the records behind these figures (counted, discussed, stated).
+    sources: tuple[str, ...] = ()
 
     def name(self, locale: str = "en") -> str:
         """The donor's name in *locale*, from CLDR."""
@@ -144,6 +151,10 @@ class Summary:
     as_of: datetime.date | None
     currency: str | None
     donors: tuple[DonorSummary, ...]
+    # How to build the history behind this summary (for plots): kept out of eq and repr.
+    _history: Callable[[], History] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="history"
+    )
 
     def __getitem__(self, donor: str) -> DonorSummary:
         for entry in self.donors:
@@ -173,10 +184,45 @@ class Summary:
         return json.dumps(self.to_dict(locale), indent=indent, ensure_ascii=False)
 
     def render(self, format: str = "text", locale: str = "en") -> str:
-        """The summary for people: ``text`` (terminal), or ``json``."""
+        """The summary for people, in *locale*: ``text`` (a terminal), ``markdown``,
+        ``html`` (one standalone page) or ``json`` (DESIGN 5)."""
         from aidledger import report
 
         return report.render(self, format=format, locale=locale)
+
+    def history(self) -> History:
+        """Each donor's committed and delivered value on every day it changed, up to the
+        summary's date, with the checkpoints stated along the way."""
+        if self._history is None:
+            return History(currency=self.currency, lines={}, checkpoints={})
+        return self._history()
+
+    def plot(self, path: str | os.PathLike[str] | None = None, locale: str = "en") -> Figure:
+        """A chart of :meth:`history`: cumulative committed (solid) and delivered (dashed)
+        value per donor, checkpoints as markers. Needs the ``plot`` extra (matplotlib);
+        returns the matplotlib figure, and writes it to *path* (.png, .svg) if given."""
+        from aidledger import plot
+
+        return plot.plot(self, path=path, locale=locale)
+
+
+@attrs.frozen
+class HistoryPoint:
+    """A donor's cumulative committed and delivered value from *date* on."""
+
+    date: datetime.date
+    committed: Decimal
+    delivered: Decimal
+
+
+@attrs.frozen
+class History:
+    """Cumulative values over time, per donor, each in one currency (``currencies``)."""
+
+    currency: str | None
+    lines: Mapping[str, tuple[HistoryPoint, ...]] = attrs.field(hash=False)
+    checkpoints: Mapping[str, tuple[CheckpointCheck, ...]] = attrs.field(hash=False)
+    currencies: Mapping[str, str] = attrs.field(factory=dict, hash=False)
 
 
 def tolerance(stated: Decimal) -> Decimal:
@@ -252,9 +298,75 @@ def summarize(
                 systems=systems,
                 discussed=discussed,
                 checkpoints=tuple(checkpoints.get(donor, ())),
+                sources=tuple(sorted(entry.sources)),
             )
         )
-    return Summary(as_of=as_of, currency=currency, donors=tuple(entries))
+
+    def history() -> History:
+        return _history(engine, as_of, wanted, currency, rate)
+
+    return Summary(as_of=as_of, currency=currency, donors=tuple(entries), history=history)
+
+
+def _history(
+    engine: Counting,
+    until: datetime.date,
+    donors: Collection[str] | None,
+    currency: str | None,
+    rate: Converter | None,
+) -> History:
+    table = engine.pledges.table
+    days = sorted({day for day in table.date if day <= until})
+    lines: dict[str, list[HistoryPoint]] = {}
+    units: dict[str, str] = {}
+    for day in days:
+        for donor, totals in engine.timeline.totals(day, donors).items():
+            if currency is not None:
+                culprit = _culprit(engine, donor)
+                committed = _converted(totals.committed, currency, rate, culprit).amount
+                delivered = _converted(totals.delivered, currency, rate, culprit).amount
+                units[donor] = currency
+            else:
+                by_committed = totals.by_currency("committed")
+                by_delivered = totals.by_currency("delivered")
+                held = (
+                    set(by_committed)
+                    | set(by_delivered)
+                    | ({units[donor]} if donor in units else set())
+                )
+                if len(held) > 1:
+                    raise ValueError(
+                        f"{donor} holds {', '.join(sorted(held))}: give a reporting currency "
+                        "and rates to draw its history in one"
+                    )
+                if not held:
+                    continue
+                units[donor] = held.pop()
+                committed = by_committed.get(units[donor], Decimal(0))
+                delivered = by_delivered.get(units[donor], Decimal(0))
+            points = lines.setdefault(donor, [])
+            point = HistoryPoint(day, committed, delivered)
+            if not points or (points[-1].committed, points[-1].delivered) != (
+                committed,
+                delivered,
+            ):
+                points.append(point)
+    rows = [
+        row
+        for row, status in enumerate(table.status)
+        if status is _REPORTED
+        and table.date[row] <= until
+        and (donors is None or table.donor[row] in donors)
+    ]
+    checks: dict[str, list[CheckpointCheck]] = {}
+    for check in reconcile(engine, rows, rate):
+        checks.setdefault(check.donor, []).append(check)
+    return History(
+        currency=currency,
+        lines={donor: tuple(points) for donor, points in lines.items()},
+        checkpoints={donor: tuple(found) for donor, found in checks.items()},
+        currencies=units,
+    )
 
 
 def _system_name(catalog: Catalog, key: str) -> str:

@@ -13,6 +13,7 @@ __all__ = [
     "LoadError",
     "MissingExtraError",
     "RateNotFoundError",
+    "UnknownLocaleError",
 ]
 
 
@@ -96,6 +97,10 @@ class RateNotFoundError(AidLedgerError, LookupError):
 
 class MissingExtraError(AidLedgerError, ImportError):
     """An optional dependency is needed: says which extra to install."""
+
+
+class UnknownLocaleError(AidLedgerError, ValueError):
+    """A locale aidledger has no labels for (or that is no locale): lists those it has."""
 
 
 _SHOWN_LIMIT = 60

@@ -1,0 +1,562 @@
+"""A chart of a summary's history: cumulative committed and delivered value per donor.
+
+Each donor's committed value is a solid step line up to the summary's date, its delivered
+value a dashed one of the same colour, and the cumulative totals stated along the way
+(checkpoints) are markers labelled with the stated value. Names, numbers and dates are
+CLDR's, through babel; aidledger's own labels come from its gettext catalogs.
+
+One chart has one value axis, so every line must be in one currency: the summary's
+reporting currency, or the one currency all donors hold. A checkpoint stated in another
+currency (or as a number of units) cannot be placed on that axis and is left out.
+
+Needs the optional ``plot`` extra (matplotlib), imported only when a chart is drawn.
+
+This is the only place where aidledger's values become floats, and only for drawing:
+matplotlib places marks on a screen in floating point. Every figure shown as text on the
+chart (checkpoint labels, axis ticks) is formatted by babel; the values in the ledger and
+the summary stay exact ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from aidledger._i18n import locale as parse_locale
+from aidledger._i18n import translations
+from aidledger.errors import MissingExtraError
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
+    from matplotlib.path import Path
+    from matplotlib.text import Annotation
+    from matplotlib.transforms import Bbox
+
+    from aidledger.aggregate import CheckpointCheck, History, HistoryPoint, Summary
+
+__all__ = ["plot"]
+
+#: How to put every line in one currency, in Python and on the command line.
+_ONE_CURRENCY = (
+    "summarize(currency=..., rates=...); on the command line --currency CUR --rates FILE|ecb"
+)
+_SIZE = (10.0, 6.0)  # inches
+_DPI = 150  # of raster output (PNG)
+_SHORTEST = datetime.timedelta(days=30)  # of the date axis
+_DATE_TICKS = 8  # at most, on the date axis
+_DAY_TICKS_UP_TO = 92  # days spanned: dates on the axis; beyond it, months
+_INSIDE_LEGEND = 4  # donors: with more, the legend goes beside the axes
+_LegendSpot = Literal["upper left", "upper center", "center left", "lower right", "upper right"]
+# Where the legend may go inside the axes, tried in this order (cumulative lines rise to
+# the right, so the upper left stays empty longest).
+_LEGEND_SPOTS: tuple[_LegendSpot, ...] = (
+    "upper left",
+    "upper center",
+    "center left",
+    "lower right",
+    "upper right",
+)
+_MARKER_SIZE = 6.0  # points, of the checkpoint markers
+_LABEL_SIZE = 8.0  # points, of the checkpoint labels
+_Spot = tuple[float, float, Literal["left", "center", "right"], Literal["bottom", "center", "top"]]
+# Where a checkpoint's label may go, in points from its marker, tried in this order:
+# (dx, dy, horizontal alignment, vertical alignment). Beside the marker first; then
+# farther away, with a thin leader line back to it.
+_LABEL_SPOTS: tuple[_Spot, ...] = (
+    (-6.0, 5.0, "right", "bottom"),
+    (6.0, 5.0, "left", "bottom"),
+    (6.0, -5.0, "left", "top"),
+    (0.0, 9.0, "center", "bottom"),
+    (-9.0, 0.0, "right", "center"),
+    (9.0, 0.0, "left", "center"),
+    (0.0, -9.0, "center", "top"),
+    (-10.0, 16.0, "right", "bottom"),
+    (10.0, 16.0, "left", "bottom"),
+    (10.0, -16.0, "left", "top"),
+    (-10.0, -16.0, "right", "top"),
+    (-14.0, 28.0, "right", "bottom"),
+    (14.0, -28.0, "left", "top"),
+)
+_NEAR = 10.0  # points: a label at most this far from its marker needs no leader line
+
+
+def plot(
+    summary: Summary,
+    path: str | os.PathLike[str] | None = None,
+    locale: str = "en",
+) -> Figure:
+    """A chart of *summary*'s history in *locale*; written to *path* if given.
+
+    The format follows the extension of *path* (``.png``, ``.svg``, ``.pdf``); an SVG
+    keeps its texts as text (searchable, translatable). Raises ``ValueError`` when the
+    donors' lines are in different currencies and the summary has no reporting currency,
+    and :class:`~aidledger.errors.MissingExtraError` without matplotlib.
+
+    >>> import aidledger
+    >>> summary = aidledger.bundled().summarize(as_of="2023-01-06")
+    >>> figure = summary.plot("us.svg", locale="de")  # doctest: +SKIP
+    """
+    try:
+        import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise MissingExtraError(
+            "plotting needs the optional 'plot' extra: pip install 'aidledger[plot]'"
+        ) from None
+
+    words = _Words(parse_locale(locale))
+    try:
+        history = summary.history()
+    except ValueError as error:  # a donor holds several currencies
+        raise ValueError(f"{error} ({_ONE_CURRENCY})") from None
+    currency = _axis_currency(history)
+    lines = _lines(summary, history, currency, words)
+
+    figure = Figure(figsize=_SIZE, layout="constrained")
+    # The Agg canvas, attached to this figure alone: no pyplot, no global backend switch.
+    canvas = FigureCanvasAgg(figure)
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+    axes = figure.add_subplot()
+    colours = _draw(axes, lines)
+    _dress(figure, axes, summary.as_of, currency, lines, words)
+    _legend(figure, axes, lines, colours, renderer, words)
+    _label_checkpoints(axes, lines, colours, renderer, words)
+    if path is not None:
+        # Texts stay text in an SVG (not paths) and TrueType in a PDF: searchable.
+        with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+            figure.savefig(path, dpi=_DPI)
+    return figure
+
+
+# --- what to draw (exact) ----------------------------------------------------------------
+
+
+@attrs.frozen
+class _Words:
+    """Labels, names, numbers and dates in one locale."""
+
+    locale: Locale
+
+    def _(self, message: str) -> str:
+        """aidledger's own label *message* (an English msgid), translated."""
+        return translations(str(self.locale)).gettext(message)
+
+    def donor(self, code: str, summary: Summary) -> str:
+        """The donor's name, from CLDR."""
+        from aidledger.model import donor_name
+
+        if code in summary:
+            return summary[code].name(str(self.locale))
+        return donor_name(code, str(self.locale))
+
+    def date(self, day: datetime.date, format: str) -> str:
+        from babel.dates import format_date
+
+        return format_date(day, format=format, locale=self.locale)
+
+    def compact(self, value: float) -> str:
+        """An axis value, compact (``25B``, ``25 Mrd.``)."""
+        from babel.numbers import format_compact_decimal
+
+        # Six significant digits: the float's binary noise (0.6000000000000001) goes.
+        return format_compact_decimal(
+            Decimal(f"{value:.6g}"), locale=self.locale, fraction_digits=1
+        )
+
+    def compact_money(self, value: Decimal, currency: str) -> str:
+        from babel.numbers import format_compact_currency
+
+        return format_compact_currency(value, currency, locale=self.locale, fraction_digits=1)
+
+
+@attrs.frozen
+class _Line:
+    """One donor's marks: step points up to the summary's date and drawable checkpoints."""
+
+    donor: str
+    name: str
+    points: tuple[HistoryPoint, ...]
+    checkpoints: tuple[CheckpointCheck, ...]
+
+    @property
+    def delivers(self) -> bool:
+        return any(point.delivered for point in self.points)
+
+    @property
+    def final(self) -> Decimal:
+        """The committed value at the end of the line (0 for checkpoints alone)."""
+        return self.points[-1].committed if self.points else Decimal(0)
+
+
+def _axis_currency(history: History) -> str | None:
+    """The one currency of every line, or ``ValueError`` when they differ."""
+    if history.currency is not None:
+        return history.currency
+    held = sorted(set(history.currencies.values()))
+    if len(held) > 1:
+        donors = {
+            currency: ", ".join(sorted(d for d, c in history.currencies.items() if c == currency))
+            for currency in held
+        }
+        listed = ", ".join(f"{currency} ({donors[currency]})" for currency in held)
+        raise ValueError(
+            f"the donors' values are in different currencies, {listed}, and a chart has one "
+            f"value axis: give a reporting currency and exchange rates ({_ONE_CURRENCY})"
+        )
+    if held:
+        return held[0]
+    stated = {check.currency for checks in history.checkpoints.values() for check in checks}
+    stated.discard(None)
+    return stated.pop() if len(stated) == 1 else None
+
+
+def _lines(summary: Summary, history: History, currency: str | None, words: _Words) -> list[_Line]:
+    """What each donor contributes to the chart, the largest committed value first (the
+    legend's order is the lines' order at the right end); donors with nothing to draw
+    are left out."""
+    lines = []
+    for donor in set(history.lines) | set(history.checkpoints):
+        points = history.lines.get(donor, ())
+        as_of = summary.as_of
+        if points and as_of is not None and points[-1].date < as_of:
+            last = points[-1]
+            points = (*points, attrs.evolve(last, date=as_of))
+        checkpoints = tuple(
+            check
+            for check in history.checkpoints.get(donor, ())
+            # Quantities and other currencies have no place on this axis.
+            if check.currency is not None and check.currency == currency
+        )
+        if points or checkpoints:
+            lines.append(_Line(donor, words.donor(donor, summary), points, checkpoints))
+    lines.sort(key=lambda line: (-line.final, line.donor))
+    return lines
+
+
+# --- drawing (floats from here on) -------------------------------------------------------
+
+
+def _draw(axes: Axes, lines: Sequence[_Line]) -> dict[str, str]:
+    """Each donor's lines and markers; returns the colour of each donor."""
+    colours = {}
+    for number, line in enumerate(lines):
+        colour = colours[line.donor] = f"C{number}"  # the colour cycle's n-th
+        days = [_x(point.date) for point in line.points]
+        if line.points:
+            axes.plot(
+                days,
+                [float(point.committed) for point in line.points],
+                drawstyle="steps-post",
+                color=colour,
+                linewidth=2.0,
+                # A line of one day has no length: a dot shows it.
+                marker="o" if len(line.points) == 1 else "",
+                markersize=4.0,
+                gid=f"committed-{line.donor}",
+            )
+        if line.delivers:
+            axes.plot(
+                days,
+                [float(point.delivered) for point in line.points],
+                drawstyle="steps-post",
+                linestyle="--",
+                color=colour,
+                linewidth=1.5,
+                gid=f"delivered-{line.donor}",
+            )
+        if line.checkpoints:
+            axes.plot(
+                [_x(check.date) for check in line.checkpoints],
+                [float(check.stated) for check in line.checkpoints],
+                linestyle="none",
+                marker="D",
+                markersize=_MARKER_SIZE,
+                color=colour,
+                markerfacecolor="white",
+                markeredgewidth=1.5,
+                gid=f"checkpoints-{line.donor}",
+            )
+    return colours
+
+
+def _dress(
+    figure: Figure,
+    axes: Axes,
+    as_of: datetime.date | None,
+    currency: str | None,
+    lines: Sequence[_Line],
+    words: _Words,
+) -> None:
+    """Title, axis labels, limits, ticks and grid."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    if as_of is not None:
+        title = words._("Military assistance committed as of {date}").format(
+            date=words.date(as_of, "long")
+        )
+        figure.suptitle(title, fontsize="x-large", fontweight="bold")
+    axes.set_title(words._("Cumulative committed value"), loc="left", color="0.3")
+    axes.set_xlabel(words._("Date"))
+    if currency is not None:
+        axes.set_ylabel(words._("Value ({currency})").format(currency=currency))
+    else:
+        axes.set_ylabel(words._("Cumulative committed value"))
+
+    first, last = _span(lines, as_of)
+    axes.set_xlim(_x(first) - _margin(first, last), _x(last) + _margin(first, last))
+    top = max(_values(lines), default=0.0)
+    # Room above the highest mark for its label; a chart of nothing still has an axis.
+    axes.set_ylim(0.0, top * 1.12 if top > 0 else 1.0)
+
+    ticks, pattern = _date_ticks(first, last)
+    axes.xaxis.set_major_locator(FixedLocator([_x(day) for day in ticks]))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: words.date(_day(x), pattern)))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: words.compact(y)))
+    if not lines:  # nothing to draw: no scale to suggest either
+        axes.set_yticks([0.0])
+        axes.set_xticks([] if as_of is None else [_x(as_of)])
+    axes.grid(True, color="0.88", linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+
+
+def _span(
+    lines: Sequence[_Line], as_of: datetime.date | None
+) -> tuple[datetime.date, datetime.date]:
+    """The dates the chart spans: from the first mark to the summary's date, and at least
+    a month (a line of one day still shows)."""
+    days = [point.date for line in lines for point in line.points]
+    days += [check.date for line in lines for check in line.checkpoints]
+    end = as_of or max(days, default=datetime.date.today())
+    start = min(days, default=end)
+    return min(start, end - _SHORTEST), end
+
+
+def _margin(first: datetime.date, last: datetime.date) -> float:
+    """Days of air at either end of the date axis."""
+    return max((last - first).days * 0.02, 1.0)
+
+
+def _date_ticks(first: datetime.date, last: datetime.date) -> tuple[list[datetime.date], str]:
+    """At most :data:`_DATE_TICKS` round dates from *first* to *last*, and the babel date
+    pattern that names them: days (medium dates) over a few months, else the first of
+    every month, quarter, ... (``MMM yyyy``), else years."""
+    span = (last - first).days
+    if span <= _DAY_TICKS_UP_TO:
+        step = next(step for step in (1, 2, 3, 7, 14) if span // step < _DATE_TICKS)
+        days = [first + datetime.timedelta(days=n) for n in range(0, span + 1, step)]
+        return days, "medium"
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = next((step for step in (1, 2, 3, 4, 6, 12) if months // step < _DATE_TICKS), 0)
+    if step:
+        months_since_0 = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
+        firsts = (datetime.date(n // 12, n % 12 + 1, 1) for n in months_since_0)
+        days = [day for day in firsts if day >= first and (day.month - 1) % step == 0]
+        return days, "MMM yyyy"
+    years = last.year - first.year
+    step = next(step for step in itertools.count(1) if years // step < _DATE_TICKS)
+    days = [
+        datetime.date(year, 1, 1)
+        for year in range(first.year + 1, last.year + 1)
+        if year % step == 0
+    ]
+    return days, "yyyy"
+
+
+def _values(lines: Iterable[_Line]) -> Iterable[float]:
+    for line in lines:
+        for point in line.points:
+            yield float(max(point.committed, point.delivered))
+        for check in line.checkpoints:
+            yield float(check.stated)
+
+
+def _legend(
+    figure: Figure,
+    axes: Axes,
+    lines: Sequence[_Line],
+    colours: Mapping[str, str],
+    renderer: RendererBase,
+    words: _Words,
+) -> None:
+    """One entry per donor (its colour), then one per kind of mark (its style): inside the
+    axes where it hides no mark, else beside them. Lays the figure out."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Patch | Line2D] = [
+        Patch(color=colours[line.donor], label=line.name) for line in lines
+    ]
+    if any(line.points for line in lines):
+        handles.append(Line2D([], [], color="0.35", linewidth=2.0, label=words._("Committed")))
+    if any(line.delivers for line in lines):
+        handles.append(
+            Line2D([], [], color="0.35", linestyle="--", linewidth=1.5, label=words._("Delivered"))
+        )
+    if any(line.checkpoints for line in lines):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="0.35",
+                linestyle="none",
+                marker="D",
+                markersize=_MARKER_SIZE,
+                markerfacecolor="white",
+                markeredgewidth=1.5,
+                label=words._("Checkpoint (stated)"),
+            )
+        )
+    if not lines:
+        figure.draw_without_rendering()
+        return
+    if len(lines) <= _INSIDE_LEGEND:
+        legend = axes.legend(handles=handles, loc=_LEGEND_SPOTS[0], fontsize="small")
+        figure.draw_without_rendering()
+        marks = _Marks(axes, lines, renderer)
+        for spot in _LEGEND_SPOTS:
+            legend.set_loc(spot)
+            if marks.free(legend.get_window_extent(renderer)):
+                return
+        legend.remove()
+    figure.legend(handles=handles, loc="outside right upper", fontsize="small")
+    figure.draw_without_rendering()
+
+
+# --- checkpoint labels -------------------------------------------------------------------
+
+
+class _Marks:
+    """Where the lines and markers are drawn, in display coordinates (after layout)."""
+
+    def __init__(self, axes: Axes, lines: Sequence[_Line], renderer: RendererBase) -> None:
+        from matplotlib.transforms import Bbox
+
+        self.inside = axes.get_window_extent(renderer)
+        self.paths = [_step_path(axes, line.points, _committed) for line in lines if line.points]
+        self.paths += [
+            _step_path(axes, line.points, _delivered) for line in lines if line.delivers
+        ]
+        half = renderer.points_to_pixels(_MARKER_SIZE / 2)
+        self.boxes: list[Bbox] = []
+        for line in lines:
+            for check in line.checkpoints:
+                x, y = axes.transData.transform(_xy(check.date, check.stated))
+                self.boxes.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
+
+    def free(self, box: Bbox) -> bool:
+        """Whether *box* lies inside the axes and overlaps no line, marker or label."""
+        return (
+            self.inside.containsx(box.x0)
+            and self.inside.containsx(box.x1)
+            and self.inside.containsy(box.y0)
+            and self.inside.containsy(box.y1)
+            and not any(box.overlaps(other) for other in self.boxes)
+            and not any(path.intersects_bbox(box, filled=False) for path in self.paths)
+        )
+
+
+def _committed(point: HistoryPoint) -> Decimal:
+    return point.committed
+
+
+def _delivered(point: HistoryPoint) -> Decimal:
+    return point.delivered
+
+
+def _label_checkpoints(
+    axes: Axes,
+    lines: Sequence[_Line],
+    colours: Mapping[str, str],
+    renderer: RendererBase,
+    words: _Words,
+) -> None:
+    """Each checkpoint's stated value beside its marker, where it overlaps no other label,
+    marker, line or the legend and stays inside the axes (else at the first spot)."""
+    marks = _Marks(axes, lines, renderer)
+    legend = axes.get_legend()
+    if legend is not None:
+        marks.boxes.append(legend.get_window_extent(renderer))
+    for line in lines:
+        for check in line.checkpoints:
+            assert check.currency is not None  # _lines keeps those in the axis currency
+            label = axes.annotate(
+                words.compact_money(check.stated, check.currency),
+                xy=_xy(check.date, check.stated),
+                xytext=_LABEL_SPOTS[0][:2],
+                textcoords="offset points",
+                fontsize=_LABEL_SIZE,
+                color=colours[line.donor],
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": colours[line.donor],
+                    "linewidth": 0.6,
+                    "shrinkA": 1.0,
+                    "shrinkB": _MARKER_SIZE * 0.7,
+                },
+            )
+            label.set_in_layout(False)
+            marks.boxes.append(_place(label, renderer, marks))
+
+
+def _place(label: Annotation, renderer: RendererBase, marks: _Marks) -> Bbox:
+    """Move *label* to the first free spot (else the first spot); return its box."""
+    from matplotlib.text import Text
+
+    for spot in (*_LABEL_SPOTS, _LABEL_SPOTS[0]):
+        dx, dy, horizontal, vertical = spot
+        label.xyann = (dx, dy)
+        label.set_horizontalalignment(horizontal)
+        label.set_verticalalignment(vertical)
+        label.update_positions(renderer)
+        # The text alone: the leader line, if any, may cross other marks.
+        box = Text.get_window_extent(label, renderer).padded(1.0)
+        if marks.free(box):
+            break
+    if label.arrow_patch is not None:
+        label.arrow_patch.set_visible(max(abs(dx), abs(dy)) > _NEAR)
+    return box
+
+
+def _step_path(
+    axes: Axes, points: Sequence[HistoryPoint], value: Callable[[HistoryPoint], Decimal]
+) -> Path:
+    """A step line as drawn (steps-post), in display coordinates."""
+    from matplotlib.path import Path
+
+    corners = [_xy(points[0].date, value(points[0]))]
+    for point, following in itertools.pairwise(points):
+        corners.append(_xy(following.date, value(point)))
+        corners.append(_xy(following.date, value(following)))
+    return axes.transData.transform_path(Path(corners))
+
+
+def _xy(day: datetime.date, value: Decimal) -> tuple[float, float]:
+    """A mark's place: *day* as a matplotlib date number, *value* as a float."""
+    return _x(day), float(value)
+
+
+def _x(day: datetime.date) -> float:
+    """*day* as a matplotlib date number (days since its epoch)."""
+    from matplotlib import dates
+
+    return float(dates.date2num(day))  # type: ignore[no-untyped-call]
+
+
+def _day(x: float) -> datetime.date:
+    """The day of matplotlib date number *x*."""
+    from matplotlib import dates
+
+    day: datetime.datetime = dates.num2date(x)  # type: ignore[no-untyped-call]
+    return day.date()
