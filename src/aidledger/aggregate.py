@@ -27,6 +27,8 @@ from aidledger.model import Status, donor_name
 from aidledger.money import EXACT, Money, round_half_even
 
 if TYPE_CHECKING:
+    import pandas
+    import pyarrow
     from matplotlib.figure import Figure
 
     from aidledger.catalog import Catalog
@@ -189,6 +191,37 @@ class Summary:
         from aidledger import report
 
         return report.render(self, format=format, locale=locale)
+
+    def to_records(self, table: str = "money", locale: str = "en") -> list[dict[str, Any]]:
+        """One table of the summary as plain dicts: ``money`` (per donor and currency),
+        ``donors``, ``systems``, ``discussed`` or ``checkpoints``; keys and types in
+        docs/embedding.md. Amounts stay ``Decimal``, dates ``datetime.date``."""
+        from aidledger import frames
+
+        return frames.summary_records(self, table, locale)
+
+    def to_pandas(
+        self, table: str = "money", locale: str = "en", amounts: str = "decimal"
+    ) -> pandas.DataFrame:
+        """:meth:`to_records` as a pandas DataFrame (optional extra ``pandas``); amounts
+        as ``Decimal`` objects, or exact strings with ``amounts="str"``; never floats."""
+        from aidledger import frames
+
+        return frames.to_pandas(self.to_records(table, locale), table, amounts)
+
+    def to_arrow(self, table: str = "money", locale: str = "en") -> pyarrow.Table:
+        """:meth:`to_records` as an Arrow table (optional extra ``arrow``)."""
+        from aidledger import frames
+
+        return frames.to_arrow(self.to_records(table, locale), table)
+
+    def write_parquet(
+        self, path: str | os.PathLike[str], table: str = "money", locale: str = "en"
+    ) -> None:
+        """Write one table of the summary as Parquet (optional extra ``arrow``)."""
+        from aidledger import frames
+
+        frames.write_parquet(self.to_arrow(table, locale), path)
 
     def history(self) -> History:
         """Each donor's committed and delivered value on every day it changed, up to the

@@ -40,6 +40,7 @@ __all__ = [
     "LedgerDocument",
     "converter",
     "located_error",
+    "python_converter",
     "structure_record",
     "summary_to_dict",
     "unstructure_record",
@@ -181,6 +182,17 @@ def _structure_records(value: object, kind: type) -> list[Record]:
 
 converter.register_unstructure_hook(Record, _unstructure_record)
 converter.register_structure_hook_func(lambda kind: kind == list[Record], _structure_records)
+
+
+#: The same rules for plain Python data (``to_records()``): dates and amounts stay
+#: ``datetime.date`` and ``Decimal`` objects, blank fields are ``None`` (every key present).
+python_converter = converter.copy()
+python_converter.register_unstructure_hook(Decimal, lambda value: value)
+python_converter.register_unstructure_hook(datetime.date, lambda value: value)
+python_converter.register_unstructure_hook(
+    Record,
+    lambda record: {name: python_converter.unstructure(getattr(record, name)) for name in COLUMNS},
+)
 
 
 def structure_record(value: object) -> Record:

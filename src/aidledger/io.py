@@ -25,7 +25,7 @@ from aidledger.errors import LoadError
 from aidledger.ledger import Ledger
 from aidledger.model import COLUMNS
 
-__all__ = ["BUNDLED", "FORMATS", "bundled", "load", "save"]
+__all__ = ["BUNDLED", "FORMATS", "bundled", "load", "replacing", "save"]
 
 #: The name the bundled ledger's file goes by in messages.
 BUNDLED = "aidledger/data/ledger.csv"
@@ -101,22 +101,33 @@ def save(
 
 
 @contextlib.contextmanager
-def _atomic(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path beside *path*; when the block ends without an error, the file
+    written there is flushed to disk and renamed over *path*; else it is removed."""
     target = Path(path)
     handle, temporary = tempfile.mkstemp(
         dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp"
     )
+    os.close(handle)
     try:
-        with open(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
+        yield Path(temporary)
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
     _sync_folder(target.parent)
+
+
+@contextlib.contextmanager
+def _atomic(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+    with (
+        replacing(path) as temporary,
+        open(temporary, "w", encoding="utf-8", newline="") as stream,
+    ):
+        yield stream
 
 
 def _sync_folder(folder: Path) -> None:

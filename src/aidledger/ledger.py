@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection, Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aidledger import aggregate
 from aidledger._counting import Counting
@@ -27,6 +27,11 @@ from aidledger.model import Pledge, Record
 from aidledger.money import check_currency
 
 if TYPE_CHECKING:
+    import os
+
+    import pandas
+    import pyarrow
+
     from aidledger.fx import RateTable
     from aidledger.validate import Problem
 
@@ -180,3 +185,31 @@ class Ledger:
 
         rate = None if rates is None else rates.rate
         return validate.validate(self._table, self._index, self._catalog, self._counting(), rate)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every record as a plain dict, keys as in the interchange format (DESIGN 4.1):
+        ``date`` a ``datetime.date``, amounts ``Decimal``, quantities ``int``, ``status``
+        its value, blanks ``None``. See docs/embedding.md."""
+        from aidledger import frames
+
+        return frames.ledger_records(self)
+
+    def to_pandas(self, amounts: str = "decimal") -> pandas.DataFrame:
+        """The records as a pandas DataFrame (optional extra ``pandas``): amounts as
+        ``Decimal`` objects (or exact strings with ``amounts="str"``), never floats."""
+        from aidledger import frames
+
+        return frames.to_pandas(self.to_records(), "ledger", amounts)
+
+    def to_arrow(self) -> pyarrow.Table:
+        """The records as an Arrow table (optional extra ``arrow``): amounts as exact
+        ``decimal128``/``decimal256`` with the scale they need, dates ``date32``."""
+        from aidledger import frames
+
+        return frames.to_arrow(self.to_records(), "ledger")
+
+    def write_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Write the records as Parquet (optional extra ``arrow``), atomically."""
+        from aidledger import frames
+
+        frames.write_parquet(self.to_arrow(), path)
