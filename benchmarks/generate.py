@@ -2,10 +2,13 @@
 
     python benchmarks/generate.py 1000000 -o benchmarks/out/ledger-1m.csv [--seed 1]
 
-The ledger looks like real ones: many donors and currencies; packages with a value and
-item lines (part_of) without one; pledges with histories (considering -> pledged ->
-partly delivered -> delivered, some cancelled); undisclosed quantities and values;
-requests; stated totals as checkpoints. The same seed and size give the same bytes.
+Shaped like the line-item ledgers analysts keep (and like the Kiel table): 24 donors in
+their own currencies; packages with a value (most) or without, each with item lines
+(``part_of``) naming systems the way people write them, some of them priced
+(breakdowns); histories on a minority (considered before pledged, delivered in parts,
+delivered, cancelled); undisclosed quantities and values; requests; sources as URLs, a few
+notes with commas and quotes; and about ten stated totals (checkpoints) per donor, however
+large the ledger. The same seed and size give the same bytes.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ SYSTEMS = [
 AUTHORITIES = ["PDA", "USAI", "FMF", "EPF", "budget", ""]
 FIRST = datetime.date(2022, 2, 24)
 DAYS = 1100
+CHECKPOINTS_PER_DONOR = 10
 
 
 def _day(rng: random.Random, after: datetime.date | None = None) -> datetime.date:
@@ -62,93 +66,104 @@ def _day(rng: random.Random, after: datetime.date | None = None) -> datetime.dat
 
 def _amount(rng: random.Random) -> str:
     whole = rng.choice([10**6, 10**7, 10**8, 10**9]) * rng.randint(1, 99)
-    if rng.random() < 0.3:
-        return f"{whole // 1000}.{rng.randrange(1000):03d}"
+    if rng.random() < 0.2:
+        return f"{whole // 1000}.{rng.randrange(100):02d}"
     return str(whole)
 
 
+def _checkpoints(rng: random.Random, donor: str, currency: str) -> Iterator[dict[str, str]]:
+    for number in range(CHECKPOINTS_PER_DONOR):
+        day = FIRST + datetime.timedelta(days=(number + 1) * DAYS // (CHECKPOINTS_PER_DONOR + 1))
+        yield {
+            "id": f"{donor.lower()}-total-{number}",
+            "date": day.isoformat(),
+            "donor": donor,
+            "amount": str(rng.randint(1, 300) * 10**8),
+            "currency": currency,
+            "status": "reported",
+            "source": f"https://news.example.org/{donor.lower()}/total-{day.isoformat()}",
+            "note": "stated total",
+        }
+
+
 def records(size: int, seed: int = 1) -> Iterator[dict[str, str]]:
-    """Yield about *size* records (exactly *size*), in file order."""
+    """Yield exactly *size* records, in file order."""
     rng = random.Random(seed)
     written = 0
+    checkpoints = [c for donor, currency in DONORS for c in _checkpoints(rng, donor, currency)]
+    every = max(1, size // (len(checkpoints) + 1))
     package = 0
     while written < size:
         donor, currency = rng.choice(DONORS)
         package += 1
         pid = f"{donor.lower()}-pkg-{package}"
         day = _day(rng)
-        source = f"{donor} ministry of defence, {day.isoformat()}"
+        source = f"https://www.mod.example.gov/{donor.lower()}/news/{day.isoformat()}-{package}"
         valued = rng.random() < 0.8
-        base = {"donor": donor, "currency": currency, "source": source}
         history = [("pledged", day)]
-        if rng.random() < 0.2:
+        if rng.random() < 0.1:
             history.insert(0, ("considering", day - datetime.timedelta(days=rng.randrange(1, 30))))
-        if rng.random() < 0.3:
-            history.append((rng.choice(["delivered", "cancelled"]), _day(rng, day)))
+        if rng.random() < 0.08:
+            history.append((rng.choice(["delivered", "delivered", "cancelled"]), _day(rng, day)))
         amount = _amount(rng) if valued else ""
+        rows = []
         for status, when in history:
-            yield {
-                **base,
-                "id": pid,
-                "date": when.isoformat(),
-                "amount": amount,
-                "currency": currency if amount else "",
-                "status": status,
-                "authority": rng.choice(AUTHORITIES),
-                "note": "" if rng.random() < 0.9 else "headline value, rounded",
-            }
-            written += 1
-            if written >= size:
-                return
-        for item in range(rng.randint(0, 8)):
-            system = rng.choice(SYSTEMS)
-            quantity = rng.randint(1, 400)
-            item_id = f"{pid}.{item}"
-            priced = not valued and rng.random() < 0.5
-            item_history = [("pledged", day, "")]
-            if rng.random() < 0.3:
-                part = rng.randint(0, quantity)
-                item_history.append(("pledged", _day(rng, day), str(part)))
-            if rng.random() < 0.15:
-                item_history.append(("delivered", _day(rng, day), ""))
-            for status, when, delivered in item_history:
-                yield {
-                    **base,
-                    "id": item_id,
+            rows.append(
+                {
+                    "id": pid,
                     "date": when.isoformat(),
-                    "system": system,
-                    "quantity": "" if rng.random() < 0.1 else str(quantity),
-                    "amount": _amount(rng) if priced else "",
-                    "currency": currency if priced else "",
-                    "delivered_quantity": delivered if delivered and quantity else "",
+                    "donor": donor,
+                    "amount": amount,
+                    "currency": currency if amount else "",
                     "status": status,
-                    "part_of": pid,
+                    "authority": rng.choice(AUTHORITIES),
+                    "source": source,
+                    "note": "" if rng.random() < 0.97 else 'headline value, "about"',
                 }
+            )
+        for item in range(rng.randint(0, 12)):
+            quantity = rng.randint(1, 400)
+            priced = rng.random() < (0.5 if not valued else 0.1)
+            base = {
+                "id": f"{pid}.{item}",
+                "donor": donor,
+                "system": rng.choice(SYSTEMS),
+                "quantity": "" if rng.random() < 0.1 else str(quantity),
+                "amount": _amount(rng) if priced else "",
+                "currency": currency if priced else "",
+                "part_of": pid,
+                "source": source,
+            }
+            rows.append({**base, "date": day.isoformat(), "status": "pledged"})
+            if rng.random() < 0.06:
+                part = str(rng.randint(0, quantity)) if base["quantity"] else ""
+                later = _day(rng, day).isoformat()
+                rows.append(
+                    {**base, "date": later, "status": "pledged", "delivered_quantity": part}
+                )
+            if rng.random() < 0.04:
+                rows.append({**base, "date": _day(rng, day).isoformat(), "status": "delivered"})
+        if rng.random() < 0.01:
+            rows.append(
+                {
+                    "id": f"{donor.lower()}-request-{package}",
+                    "date": _day(rng).isoformat(),
+                    "donor": donor,
+                    "system": rng.choice(SYSTEMS),
+                    "status": rng.choice(["requested", "considering"]),
+                    "source": "https://www.president.example.gov.ua/news",
+                }
+            )
+        for row in rows:
+            if checkpoints and written % every == every - 1:
+                yield checkpoints.pop()
                 written += 1
                 if written >= size:
                     return
-        if rng.random() < 0.02:
-            yield {
-                "id": f"{donor.lower()}-request-{package}",
-                "date": _day(rng).isoformat(),
-                "donor": donor,
-                "system": rng.choice(SYSTEMS),
-                "status": "requested",
-                "source": "Ukrainian government",
-            }
+            yield row
             written += 1
-        if rng.random() < 0.005:
-            yield {
-                "id": f"{donor.lower()}-total-{package}",
-                "date": _day(rng).isoformat(),
-                "donor": donor,
-                "amount": str(rng.randint(1, 300) * 10**8),
-                "currency": currency,
-                "status": "reported",
-                "source": "press",
-                "note": "stated total",
-            }
-            written += 1
+            if written >= size:
+                return
 
 
 def write_csv(path: Path, size: int, seed: int = 1) -> None:

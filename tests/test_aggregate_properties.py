@@ -197,3 +197,25 @@ def test_the_timeline_agrees_with_the_direct_count(
     for day in days:
         direct = counting.direct.totals(day)[0]
         assert _figures(counting.timeline.totals(day)) == _figures(direct)
+
+
+@given(records=s.record_lists(max_pledges=10), days=st.lists(AS_OF, min_size=1, max_size=6))
+def test_checkpoint_totals_agree_with_the_direct_count(
+    records: list[Record], days: list[datetime.date]
+) -> None:
+    counting = Ledger(records)._counting()
+    donors = {r.donor for r in records}
+    systems = {
+        (counting.pledges.table.donor[r], counting.pledges.table.system[r])
+        for r in range(len(records))
+    }
+    for day in days:
+        direct = counting.direct.totals(day)[0]
+        for donor in donors:
+            expected = direct[donor].committed if donor in direct else {}
+            assert counting.checkpoints.committed(donor, day).committed == expected
+        for donor, system in systems:
+            if not system:
+                continue
+            line = direct[donor].systems.get(system) if donor in direct else None
+            assert counting.checkpoints.units(donor, system, day) == (line[0] if line else 0)

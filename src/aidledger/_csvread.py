@@ -11,11 +11,13 @@ half-loaded.
 from __future__ import annotations
 
 import csv
+import functools
+import io
 import operator
 import os
 import re
-from collections.abc import Callable, Sequence
-from itertools import compress, islice
+from collections.abc import Callable, Iterator, Sequence
+from itertools import compress, repeat
 from typing import Any, TextIO
 
 from aidledger._table import Origin, RecordTable
@@ -34,9 +36,6 @@ from aidledger.money import check_currency, parse_amount
 
 __all__ = ["read_csv", "read_csv_text"]
 
-# Small chunks keep the rows young for the garbage collector, which makes reading them
-# twice as fast as with large ones.
-_CHUNK = 2000
 _STATUSES = {status.value: status for status in Status}
 # A chunk of amounts joined by NUL: all plain decimals or blank. (A NUL inside a value
 # would fool it, which is why the joined text's NUL count is checked too.)
@@ -85,12 +84,14 @@ class _Coded:
         self.parse = parse
         self.cache: dict[str, Any] = {}
 
-    def __call__(self, values: Sequence[str], position: int) -> list[Any]:
+    def extend(self, target: list[Any], values: Sequence[str], position: int) -> None:
         cache = self.cache
+        size = len(target)
         try:
-            return list(map(cache.__getitem__, values))
+            target.extend(map(cache.__getitem__, values))
+            return
         except KeyError:
-            pass
+            del target[size:]
         bad: dict[str, str] = {}
         for text in set(values).difference(cache):
             try:
@@ -100,27 +101,26 @@ class _Coded:
         if bad:
             row = next(i for i, text in enumerate(values) if text in bad)
             raise _Error(row, position, self.name, values[row], bad[values[row]])
-        return list(map(cache.__getitem__, values))
+        target.extend(map(cache.__getitem__, values))
 
 
 class _Text:
-    """A column of free text, kept as written; repeated texts share one object."""
+    """A column of free text, kept as written; with *shared*, repeated texts (a package's
+    source, the id of a package in its items' part_of) share one object."""
 
-    def __init__(self, name: str, required: bool = False, intern: bool = True) -> None:
+    def __init__(self, name: str, required: bool = False, shared: bool = True) -> None:
         self.name = name
         self.required = required
-        self.shared: dict[str, str] | None = {} if intern else None
+        self.shared: dict[str, str] | None = {} if shared else None
 
-    def __call__(self, values: Sequence[str], position: int) -> Sequence[str]:
+    def extend(self, target: list[str], values: Sequence[str], position: int) -> None:
         if self.required and "" in values:
             row = values.index("")
             raise _Error(row, position, self.name, "", "is blank, but the field is required")
-        if "\x00" in "\x01".join(values):
-            row = next(i for i, text in enumerate(values) if "\x00" in text)
-            raise _Error(row, position, self.name, values[row], "has a NUL byte")
         if self.shared is None:
-            return values
-        return list(map(self.shared.setdefault, values, values))
+            target.extend(values)
+        else:
+            target.extend(map(self.shared.setdefault, values, values))
 
 
 class _Amount:
@@ -129,17 +129,16 @@ class _Amount:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def __call__(self, values: Sequence[str], position: int) -> Sequence[str]:
-        joined = "\x00".join(values)
-        if _AMOUNTS.fullmatch(joined) and joined.count("\x00") == len(values) - 1:
-            return values
-        for row, text in enumerate(values):
-            if text:
-                try:
-                    parse_amount(text)
-                except ValueError as error:
-                    raise _Error(row, position, self.name, text, str(error)) from None
-        raise AssertionError("unreachable: a bad amount was not found")  # pragma: no cover
+    def extend(self, target: list[str], values: Sequence[str], position: int) -> None:
+        # The block holds no NUL (checked before): NUL can separate the values.
+        if _AMOUNTS.fullmatch("\x00".join(values)) is None:
+            for row, text in enumerate(values):
+                if text:
+                    try:
+                        parse_amount(text)
+                    except ValueError as error:
+                        raise _Error(row, position, self.name, text, str(error)) from None
+        target.extend(values)
 
 
 def _columns(resolve: Callable[[str], str]) -> dict[str, Any]:
@@ -147,7 +146,7 @@ def _columns(resolve: Callable[[str], str]) -> dict[str, Any]:
         return resolve(check_text(text))
 
     return {
-        "id": _Text("id", required=True),
+        "id": _Text("id", required=True, shared=False),
         "date": _Coded("date", _required(parse_date)),
         "donor": _Coded("donor", _required(check_territory)),
         "recipient": _Coded("recipient", _blank(check_territory, "UA")),
@@ -161,7 +160,7 @@ def _columns(resolve: Callable[[str], str]) -> dict[str, Any]:
         "authority": _Text("authority"),
         "part_of": _Text("part_of"),
         "source": _Text("source"),
-        "note": _Text("note", intern=False),
+        "note": _Text("note", shared=False),
     }
 
 
@@ -209,13 +208,13 @@ def read_csv_text(
     stream: TextIO, name: str, resolve_system: Callable[[str], str | None]
 ) -> RecordTable:
     """Read interchange CSV from an open text stream (opened with ``newline=""``)."""
-    reader = csv.reader(stream, strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        raise LoadError(f"is not valid CSV: {error}", file=name, line=reader.line_num) from None
-    if header is None:
+    header_line = stream.readline()
+    if not header_line:
         raise LoadError("is empty: a ledger file starts with a header row", file=name, line=1)
+    header_rows = _rows(header_line, name, 1)[0]
+    if not header_rows:
+        raise LoadError("is empty: a ledger file starts with a header row", file=name, line=1)
+    header = header_rows[0]
     positions = _check_header(header, name)
 
     def resolve(text: str) -> str:
@@ -225,41 +224,14 @@ def read_csv_text(
     present = [(column, positions[column], readers[column]) for column in positions]
     absent = [column for column in COLUMNS if column not in positions]
     table = RecordTable()
-    width = len(header)
-    last_line = reader.line_num
     lines: list[int] | None = None
-    while True:
+    for columns, starts, first_line, size in _blocks(stream, len(header), name):
+        if starts is not None and lines is None:
+            lines = list(range(2, 2 + len(table)))
+        if lines is not None:
+            lines.extend(starts if starts is not None else range(first_line, first_line + size))
         try:
-            chunk = list(islice(reader, _CHUNK))
-        except csv.Error as error:
-            raise LoadError(
-                f"is not valid CSV: {error}", file=name, line=reader.line_num
-            ) from None
-        if not chunk:
-            break
-        end_line = reader.line_num
-        starts = _row_lines(chunk, last_line, end_line)
-        if starts is not None:
-            if lines is None:
-                lines = list(range(2, 2 + len(table)))
-            chunk, starts = _drop_blank_rows(chunk, starts)
-            lines.extend(starts)
-        elif lines is not None:
-            lines.extend(range(last_line + 1, end_line + 1))
-        first_line = last_line + 1
-        last_line = end_line
-        if not chunk:
-            continue
-        if len(set(map(len, chunk))) != 1 or len(chunk[0]) != width:
-            row = next(i for i, fields in enumerate(chunk) if len(fields) != width)
-            line = starts[row] if starts is not None else first_line + row
-            raise LoadError(
-                f"has {len(chunk[row])} fields where the header has {width}",
-                file=name,
-                line=line,
-            )
-        try:
-            _read_chunk(chunk, present, absent, table)
+            _read_chunk(columns, size, present, absent, table)
         except _Error as error:
             row = error.key[0]
             line = starts[row] if starts is not None else first_line + row
@@ -271,6 +243,172 @@ def read_csv_text(
     else:
         table.origins.append(Origin(name, 0, len(table), first_line=2))
     return table
+
+
+# --- splitting text into columns ------------------------------------------------------
+
+# Characters read at a time: about 2000 records of a typical ledger.
+_BLOCK = 1 << 18
+# The longest field, as for the csv module (whose limit this is).
+_FIELD_LIMIT = csv.field_size_limit()
+# What a block of the file holds: its columns (one sequence per header position), the line
+# each row starts on (None when row k is simply on line first + k), the first line, rows.
+Block = tuple[list[Sequence[str]], list[int] | None, int, int]
+
+
+def _blocks(stream: TextIO, width: int, name: str) -> Iterator[Block]:
+    """The records after the header, a block of whole records at a time, as columns.
+
+    Most lines of a ledger hold no quote: those are split on commas, which is exact for
+    RFC 4180 text without quotes and much faster than the csv module; lines with quotes,
+    blank lines or stray carriage returns go through the csv module.
+    """
+    line = 2
+    pending = ""
+    while True:
+        text = stream.read(_BLOCK)
+        block = pending + text
+        if not block:
+            return
+        if text:
+            cut = block.rfind("\n") + 1
+            # A quoted field may hold line breaks: a block ends outside quotes.
+            while cut and block.count('"', 0, cut) % 2:
+                cut = block.rfind("\n", 0, cut - 1) + 1
+            if not cut:
+                pending = block
+                continue
+        else:
+            cut = len(block)
+        pending = block[cut:]
+        yield _split(block[:cut], width, name, line)
+        line += block.count("\n", 0, cut) + (0 if block[cut - 1] == "\n" else 1)
+
+
+@functools.cache
+def _plain_rows(width: int) -> re.Pattern[str]:
+    """Lines of exactly *width* fields, none quoted."""
+    return re.compile(rf"(?:[^,\n\r\"]*(?:,[^,\n\r\"]*){{{width - 1}}}\n)*")
+
+
+def _too_long(fields: list[str], name: str, line: int) -> None:
+    """Refuse a field longer than the csv module's limit, as it would (line: the block's
+    first; the offending field's own line is found when there is one)."""
+    if max(map(len, fields), default=0) > _FIELD_LIMIT:
+        raise LoadError(
+            f"is not valid CSV: field larger than field limit ({_FIELD_LIMIT})",
+            file=name,
+            line=line,
+        )
+
+
+def _split(text: str, width: int, name: str, first_line: int) -> Block:
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n") or '"' in text:
+            return _split_csv(text, width, name, first_line)
+        text = text.replace("\r\n", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    if '"' not in text and _plain_rows(width).fullmatch(text):
+        size = text.count("\n")
+        flat = text[:-1].replace("\n", ",").split(",")
+        if len(text) > _FIELD_LIMIT:
+            _too_long(text[:-1].split("\n"), name, first_line)
+        return [flat[c::width] for c in range(width)], None, first_line, size
+    lines = text.split("\n")
+    lines.pop()
+    if "" in lines:
+        return _split_csv(text, width, name, first_line)
+    if len(text) > _FIELD_LIMIT and max(map(len, lines)) > _FIELD_LIMIT:
+        for number, line in enumerate(lines):
+            if len(line) > _FIELD_LIMIT and '"' not in line:
+                _too_long(line.split(","), name, first_line + number)
+    return _split_mixed(lines, width, name, first_line)
+
+
+def _check_widths(lines: list[str], start: int, width: int, name: str, first_line: int) -> None:
+    counts = list(map(str.count, lines, repeat(",")))
+    if counts.count(width - 1) != len(counts):
+        bad = next(i for i, count in enumerate(counts) if count != width - 1)
+        raise LoadError(
+            f"has {counts[bad] + 1} fields where the header has {width}",
+            file=name,
+            line=first_line + start + bad,
+        )
+
+
+def _split_mixed(lines: list[str], width: int, name: str, first_line: int) -> Block:
+    """Lines without quotes split on commas, records with quotes read by the csv module."""
+    quoted = [i for i, line in enumerate(lines) if '"' in line]
+    columns: list[list[str]] = [[] for _ in range(width)]
+    starts: list[int] = []
+    multiline = False
+    start = 0
+    for position in [*quoted, len(lines)]:
+        if position < start:
+            continue  # a line inside a quoted field already read
+        if position > start:
+            run = lines[start:position]
+            _check_widths(run, start, width, name, first_line)
+            flat = ",".join(run).split(",")
+            for c in range(width):
+                columns[c].extend(flat[c::width])
+            starts.extend(range(first_line + start, first_line + position))
+        if position == len(lines):
+            break
+        end = position
+        record = lines[position]
+        while record.count('"') % 2 and end + 1 < len(lines):
+            end += 1
+            record += "\n" + lines[end]
+        rows, record_starts = _rows(record + "\n", name, first_line + position)
+        if len(rows) != 1 or len(rows[0]) != width:
+            fields = len(rows[0]) if len(rows) == 1 else len(rows)
+            raise LoadError(
+                f"has {fields} fields where the header has {width}",
+                file=name,
+                line=first_line + position,
+            )
+        for c in range(width):
+            columns[c].append(rows[0][c])
+        starts.append(record_starts[0])
+        multiline = multiline or end > position
+        start = end + 1
+    return list(columns), starts if multiline else None, first_line, len(starts)
+
+
+def _split_csv(text: str, width: int, name: str, first_line: int) -> Block:
+    rows, starts = _rows(text, name, first_line)
+    if not rows:
+        return [[] for _ in range(width)], starts, first_line, 0
+    if len(set(map(len, rows))) != 1 or len(rows[0]) != width:
+        bad = next(i for i, row in enumerate(rows) if len(row) != width)
+        raise LoadError(
+            f"has {len(rows[bad])} fields where the header has {width}",
+            file=name,
+            line=starts[bad],
+        )
+    return [list(column) for column in zip(*rows, strict=True)], starts, first_line, len(rows)
+
+
+def _rows(text: str, name: str, first_line: int) -> tuple[list[list[str]], list[int]]:
+    """The records of *text* read by the csv module, and the line each starts on; blank
+    lines hold no record and are skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    line = first_line
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+                starts.append(line)
+            line = first_line + reader.line_num
+    except csv.Error as error:
+        raise LoadError(
+            f"is not valid CSV: {error}", file=name, line=first_line + reader.line_num - 1
+        ) from None
+    return rows, starts
 
 
 def _check_header(header: list[str], name: str) -> dict[str, int]:
@@ -300,52 +438,39 @@ def _check_header(header: list[str], name: str) -> dict[str, int]:
     return positions
 
 
-def _row_lines(chunk: list[list[str]], last_line: int, end_line: int) -> list[int] | None:
-    """The line each row starts on, or ``None`` when rows are one line each, in a run."""
-    if end_line - last_line == len(chunk) and all(chunk):
-        return None
-    starts = []
-    line = last_line + 1
-    for fields in chunk:
-        starts.append(line)
-        line += 1 + sum(field.count("\n") for field in fields)
-    return starts
-
-
-def _drop_blank_rows(
-    chunk: list[list[str]], starts: list[int]
-) -> tuple[list[list[str]], list[int]]:
-    # An empty line holds no record; skipping it drops nothing.
-    kept = [(fields, line) for fields, line in zip(chunk, starts, strict=True) if fields]
-    return [fields for fields, _ in kept], [line for _, line in kept]
-
-
 def _read_chunk(
-    chunk: list[list[str]],
+    raw: list[Sequence[str]],
+    size: int,
     present: list[tuple[str, int, Any]],
     absent: list[str],
     table: RecordTable,
 ) -> None:
-    raw = list(zip(*chunk, strict=True))
-    converted: dict[str, Sequence[Any]] = {}
+    """Check and convert one block's columns onto the end of *table*'s (a failed load
+    throws the table away, so a half-extended column does no harm)."""
     errors: list[_Error] = []
+    if any("\x00" in "".join(raw[position]) for _, position, _ in present):
+        for column, position, _ in present:
+            values = raw[position]
+            if "\x00" in "".join(values):
+                row = next(i for i, text in enumerate(values) if "\x00" in text)
+                errors.append(_Error(row, position, column, values[row], "has a NUL byte"))
+        raise min(errors, key=lambda error: error.key)
     for column, position, read in present:
         try:
-            converted[column] = read(raw[position], position)
+            read.extend(getattr(table, column), raw[position], position)
         except _Error as error:
             errors.append(error)
-    size = len(chunk)
     for column in absent:
-        converted[column] = [_ABSENT.get(column, "")] * size
-    if all(column in converted for column in _CROSS_COLUMNS):
-        try:
-            _check_rows(converted, size)
-        except _Error as error:
-            errors.append(error)
+        getattr(table, column).extend([_ABSENT.get(column, "")] * size)
+    if not errors or min(e.key[0] for e in errors) > 0:
+        converted = {column: getattr(table, column)[-size:] for column in _CROSS_COLUMNS}
+        if all(len(values) == size for values in converted.values()):
+            try:
+                _check_rows(converted, size)
+            except _Error as error:
+                errors.append(error)
     if errors:
         raise min(errors, key=lambda error: error.key)
-    for column, values in converted.items():
-        getattr(table, column).extend(values)
 
 
 _CROSS_COLUMNS = ("currency", "quantity", "amount", "delivered_quantity", "delivered_amount")

@@ -19,9 +19,8 @@ from aidledger._csvread import decode_error
 from aidledger._table import Origin, RecordTable
 from aidledger.converter import (
     FORMAT,
-    LedgerDocument,
-    converter,
     located_error,
+    structure_document,
     structure_record,
     unstructure_record,
 )
@@ -92,7 +91,7 @@ def read_json(
             file=name,
         )
     try:
-        ledger = converter.structure(document, LedgerDocument)
+        ledger = structure_document(document)
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as error:
         raise located_error(error, name, document) from None
     table = RecordTable.from_records(ledger.records, resolve_system, file=name)

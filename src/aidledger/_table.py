@@ -10,10 +10,11 @@ exact decimal text as written, and repeated texts share one object.
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from itertools import pairwise
-from typing import Any
+from itertools import compress, pairwise
+from typing import Any, cast
 
 import attrs
 
@@ -186,25 +187,41 @@ def index_pledges(table: RecordTable, existing: Index | None = None, start: int 
     to a copy of it, which leaves *existing* as it was. Raises :class:`LoadError` at the
     first row, in input order, that changes a pledge's donor, recipient, system or part_of.
     """
-    index: Index = {} if existing is None else existing.copy()
-    grown: dict[str, list[int]] = {}  # pledges with several rows that this call touched
     ids = table.id
-    for row in range(start, len(ids)):
-        pledge = ids[row]
-        rows = index.get(pledge)
-        if rows is None:
-            index[pledge] = row
-            continue
-        many = grown.get(pledge)
-        if many is None:
-            many = grown[pledge] = [rows] if isinstance(rows, int) else rows.copy()
-            index[pledge] = many
-        many.append(row)
+    new = ids[start:]
+    rows = range(start, len(ids))
+    # Most pledges have one record: building the dict of each id's last row, and finding
+    # the rows that are not their pledge's last, happens in C; only those rows and the
+    # pledges they belong to are visited one by one.
+    last: dict[str, int] = dict(zip(new, rows, strict=True))
+    repeated: set[str] = set()
+    earlier: list[int] = []
+    if len(last) < len(new):
+        lasts = map(last.__getitem__, new)
+        earlier = list(compress(rows, map(operator.ne, lasts, rows)))
+        repeated = {ids[row] for row in earlier}
+    if existing is not None:
+        repeated.update(last.keys() & existing.keys())
+    # (The dict of last rows becomes the index itself: no copy of a million entries.)
+    index = cast(Index, last) if existing is None else {**existing, **last}
+    if not repeated:
+        return index
+    grown: dict[str, list[int]] = {}
+    for pledge in repeated:
+        before = None if existing is None else existing.get(pledge)
+        grown[pledge] = (
+            [] if before is None else [before] if isinstance(before, int) else [*before]
+        )
+    for row in earlier:
+        grown[ids[row]].append(row)
+    for pledge, history in grown.items():
+        history.append(last[pledge])
     _check_invariants(table, grown)
     dates = table.date
-    for many in grown.values():
-        if any(dates[a] > dates[b] for a, b in pairwise(many)):
-            many.sort(key=dates.__getitem__)  # stable: ties keep input order
+    for history in grown.values():
+        if any(dates[a] > dates[b] for a, b in pairwise(history)):
+            history.sort(key=dates.__getitem__)  # stable: ties keep input order
+    index.update(grown)
     return index
 
 

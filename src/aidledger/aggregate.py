@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from aidledger._counting import Counting, Totals
+from aidledger._counting import Counting
 from aidledger._table import RecordTable
 from aidledger.errors import RateNotFoundError
 from aidledger.model import Status, donor_name
@@ -299,8 +299,8 @@ def summarize(
     if as_of is None:
         return Summary(as_of=None, currency=currency, donors=())
     wanted = None if donors is None else frozenset(donors)
-    totals, states = engine.direct.totals(as_of, wanted)
-    checkpoints = _checkpoints(engine, states, wanted, rate)
+    totals, reported = engine.direct.totals(as_of, wanted)
+    checkpoints = _checkpoints(engine, reported, rate)
     entries = []
     for donor in sorted(totals):
         entry = totals[donor]
@@ -460,18 +460,8 @@ def _round_fraction(value: Fraction, currency: str) -> Decimal:
 
 
 def _checkpoints(
-    engine: Counting,
-    states: Mapping[str, int],
-    donors: Collection[str] | None,
-    rate: Converter | None,
+    engine: Counting, rows: list[int], rate: Converter | None
 ) -> dict[str, list[CheckpointCheck]]:
-    table = engine.pledges.table
-    status, donor_of = table.status, table.donor
-    rows = [
-        row
-        for row in states.values()
-        if status[row] is _REPORTED and (donors is None or donor_of[row] in donors)
-    ]
     found: dict[str, list[CheckpointCheck]] = {}
     for check in reconcile(engine, rows, rate):
         found.setdefault(check.donor, []).append(check)
@@ -485,44 +475,29 @@ def reconcile(engine: Counting, rows: list[int], rate: Converter | None) -> list
     (DESIGN 3.5), in the order given. With *rate*, amounts in other currencies are
     converted into the checkpoint's."""
     table = engine.pledges.table
-    donor_of, dates = table.donor, table.date
-    by_date: dict[datetime.date, set[str]] = {}
-    for row in rows:
-        by_date.setdefault(dates[row], set()).add(donor_of[row])
-    many = len(by_date) > _FEW_DATES
-    at_date = {date: engine.totals(date, donors, many=many) for date, donors in by_date.items()}
     return [
-        _reconcile(
-            table,
-            row,
-            table.id[row],
-            at_date[dates[row]].get(donor_of[row], Totals()),
-            rate,
-            _culprit(engine, donor_of[row]),
-        )
-        for row in rows
+        _reconcile(engine, table, row, rate, _culprit(engine, table.donor[row])) for row in rows
     ]
 
 
 def _reconcile(
+    engine: Counting,
     table: RecordTable,
     row: int,
-    pledge: str,
-    totals: Totals,
     rate: Converter | None,
     culprit: Callable[[str, datetime.date], str],
 ) -> CheckpointCheck:
     system, amount, quantity = table.system[row], table.amount[row], table.quantity[row]
-    currency = table.currency[row]
+    currency, donor, day = table.currency[row], table.donor[row], table.date[row]
     if system and quantity is not None:
         stated = Decimal(quantity)
-        line = totals.systems.get(system, [0, 0, 0])
-        ledger: Decimal | None = Decimal(line[0])
+        ledger: Decimal | None = Decimal(engine.checkpoints.units(donor, system, day))
         reason = None
         unit = None
     elif not system and amount:
         stated = Decimal(amount)
         unit = currency
+        totals = engine.checkpoints.committed(donor, day)
         by_currency = totals.by_currency("committed")
         others = sorted(set(by_currency) - {currency})
         if not others:
@@ -547,8 +522,8 @@ def _reconcile(
     allowed = tolerance(stated)
     difference = None if ledger is None else EXACT.subtract(ledger, stated)
     return CheckpointCheck(
-        id=pledge,
-        date=table.date[row],
+        id=table.id[row],
+        date=day,
         donor=table.donor[row],
         system=system or None,
         source=table.source[row] or None,

@@ -19,28 +19,28 @@ A structuring error becomes the same located message as a CSV error does
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
-from cattrs.errors import ForbiddenExtraKeysError
-from cattrs.gen import make_dict_structure_fn, override
 
 from aidledger.errors import FieldError, LoadError
 from aidledger.model import COLUMNS, Record, Status
 from aidledger.money import format_decimal
 
 if TYPE_CHECKING:
+    import cattrs
+
     from aidledger.aggregate import DonorSummary, Summary
 
 __all__ = [
     "FORMAT",
     "LedgerDocument",
-    "converter",
     "located_error",
-    "python_converter",
+    "python_record",
+    "structure_document",
     "structure_record",
     "summary_to_dict",
     "unstructure_record",
@@ -65,12 +65,6 @@ class LedgerDocument:
     records: list[Record]
 
 
-converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
-
-
-# --- plain values ---------------------------------------------------------------------
-
-
 def _structure_decimal(value: object, _: type) -> Decimal:
     from aidledger.money import parse_amount
 
@@ -85,13 +79,6 @@ def _structure_date(value: object, _: type) -> datetime.date:
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a date string (YYYY-MM-DD)")
     return parse_date(value)
-
-
-converter.register_structure_hook(Decimal, _structure_decimal)
-converter.register_unstructure_hook(Decimal, format_decimal)
-converter.register_structure_hook(datetime.date, _structure_date)
-converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
-converter.register_unstructure_hook(Status, lambda status: status.value)
 
 
 # --- records --------------------------------------------------------------------------
@@ -140,64 +127,102 @@ def _json_type(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-_record_fields: dict[str, Any] = {
-    name: override(struct_hook=_json_text(name)) for name in _TEXT_FIELDS
-}
-_record_fields.update({name: override(struct_hook=_json_amount(name)) for name in _AMOUNT_FIELDS})
-_record_fields.update(
-    {name: override(struct_hook=_json_quantity(name)) for name in _QUANTITY_FIELDS}
-)
-_structure_record_fields = make_dict_structure_fn(
-    Record, converter, _cattrs_forbid_extra_keys=True, **_record_fields
-)
-
-
-def _structure_record(value: object, cls: type) -> Record:
-    if not isinstance(value, Mapping):
-        raise ValueError(f"is a JSON {_json_type(value)}, not a record object")
-    # null is blank, like a missing key (the model's defaults apply).
-    present = {key: item for key, item in value.items() if item is not None}
-    return _structure_record_fields(present, cls)
-
-
 def _unstructure_record(record: Record) -> dict[str, Any]:
     plain: dict[str, Any] = {}
     for name in COLUMNS:
         value = getattr(record, name)
         if value is not None:
-            plain[name] = converter.unstructure(value)
+            plain[name] = _plain_json(value)
     return plain
 
 
-converter.register_structure_hook(Record, _structure_record)
-_structure_record_list = converter.get_structure_hook(list[Record])
+def _plain_json(value: object) -> object:
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Status):
+        return value.value
+    return value
 
 
-def _structure_records(value: object, kind: type) -> list[Record]:
-    # cattrs would read any iterable as a list (an object's keys, a string's letters).
-    if not isinstance(value, list):
-        raise ValueError(f"is a JSON {_json_type(value)}, not an array of records")
-    return _structure_record_list(value, kind)  # type: ignore[no-any-return]
+@functools.cache
+def _build() -> tuple[cattrs.Converter, cattrs.Converter]:
+    """Both converters, configured (cattrs is imported only when one is first used)."""
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, override
+
+    converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_unstructure_hook(Decimal, format_decimal)
+    converter.register_structure_hook(datetime.date, _structure_date)
+    converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
+    converter.register_unstructure_hook(Status, lambda status: status.value)
+
+    # JSON gives each field a type: the hooks check it, and Record's own converters then
+    # check the value, so that the rules live once, on the model.
+    fields: dict[str, Any] = {
+        name: override(struct_hook=_json_text(name)) for name in _TEXT_FIELDS
+    }
+    fields.update({name: override(struct_hook=_json_amount(name)) for name in _AMOUNT_FIELDS})
+    fields.update({name: override(struct_hook=_json_quantity(name)) for name in _QUANTITY_FIELDS})
+    record_fields = make_dict_structure_fn(
+        Record, converter, _cattrs_forbid_extra_keys=True, **fields
+    )
+
+    def structure_record(value: object, cls: type) -> Record:
+        if not isinstance(value, Mapping):
+            raise ValueError(f"is a JSON {_json_type(value)}, not a record object")
+        # null is blank, like a missing key (the model's defaults apply).
+        return record_fields({k: v for k, v in value.items() if v is not None}, cls)
+
+    converter.register_structure_hook(Record, structure_record)
+    record_list = converter.get_structure_hook(list[Record])
+
+    def structure_records(value: object, kind: type) -> list[Record]:
+        # cattrs would read any iterable as a list (an object's keys, a string's letters).
+        if not isinstance(value, list):
+            raise ValueError(f"is a JSON {_json_type(value)}, not an array of records")
+        return record_list(value, kind)  # type: ignore[no-any-return]
+
+    converter.register_unstructure_hook(Record, _unstructure_record)
+    converter.register_structure_hook_func(lambda kind: kind == list[Record], structure_records)
+
+    # The same rules for plain Python data (to_records()): dates and amounts stay
+    # datetime.date and Decimal objects, blank fields are None (every key present).
+    python = converter.copy()
+    python.register_unstructure_hook(Decimal, lambda value: value)
+    python.register_unstructure_hook(datetime.date, lambda value: value)
+    python.register_unstructure_hook(
+        Record,
+        lambda record: {name: python.unstructure(getattr(record, name)) for name in COLUMNS},
+    )
+    return converter, python
 
 
-converter.register_unstructure_hook(Record, _unstructure_record)
-converter.register_structure_hook_func(lambda kind: kind == list[Record], _structure_records)
-
-
-#: The same rules for plain Python data (``to_records()``): dates and amounts stay
-#: ``datetime.date`` and ``Decimal`` objects, blank fields are ``None`` (every key present).
-python_converter = converter.copy()
-python_converter.register_unstructure_hook(Decimal, lambda value: value)
-python_converter.register_unstructure_hook(datetime.date, lambda value: value)
-python_converter.register_unstructure_hook(
-    Record,
-    lambda record: {name: python_converter.unstructure(getattr(record, name)) for name in COLUMNS},
-)
+def __getattr__(name: str) -> Any:
+    # ``converter`` and ``python_converter`` are built on first use, so that aidledger
+    # reads CSV and writes summaries without importing cattrs (PEP 562).
+    if name == "converter":
+        return _build()[0]
+    if name == "python_converter":
+        return _build()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def structure_record(value: object) -> Record:
     """A record from a JSON object (raises cattrs' validation errors)."""
-    return converter.structure(value, Record)
+    return _build()[0].structure(value, Record)
+
+
+def structure_document(value: object) -> LedgerDocument:
+    """A ledger document from parsed JSON (raises cattrs' validation errors)."""
+    return _build()[0].structure(value, LedgerDocument)
+
+
+def python_record(record: Record) -> dict[str, Any]:
+    """A record as plain Python data: every key, ``Decimal`` and ``datetime.date`` kept."""
+    return _build()[1].unstructure(record)  # type: ignore[no-any-return]
 
 
 def unstructure_record(record: Record) -> dict[str, Any]:
@@ -210,6 +235,8 @@ def unstructure_record(record: Record) -> dict[str, Any]:
 
 def _leaves(error: BaseException, path: tuple[str | int, ...] = ()) -> Iterator[Any]:
     """Each underlying error of a cattrs validation error, with its path."""
+    import cattrs
+
     if isinstance(error, BaseExceptionGroup):
         for inner in error.exceptions:
             step: tuple[str | int, ...] = ()
@@ -221,6 +248,12 @@ def _leaves(error: BaseException, path: tuple[str | int, ...] = ()) -> Iterator[
             yield from _leaves(inner, path + step)
     else:
         yield path, error
+
+
+def _forbidden_extra_keys() -> type[Exception]:
+    from cattrs.errors import ForbiddenExtraKeysError
+
+    return ForbiddenExtraKeysError
 
 
 def located_error(
@@ -248,8 +281,8 @@ def located_error(
             value = leaf.value if isinstance(leaf.value, str) else None
             if not isinstance(leaf.value, str):
                 reason = f"{leaf.value!r} {reason}"
-        elif isinstance(leaf, ForbiddenExtraKeysError):
-            extra = ", ".join(sorted(leaf.extra_fields))
+        elif isinstance(leaf, _forbidden_extra_keys()):
+            extra = ", ".join(sorted(leaf.extra_fields))  # type: ignore[attr-defined]
             reason = f"has unknown keys ({extra}); keys: {', '.join(COLUMNS)}"
         elif isinstance(leaf, KeyError):
             reason = f"required key {leaf!s} is missing"
@@ -289,10 +322,27 @@ def _donor_to_dict(entry: DonorSummary, locale: str) -> dict[str, Any]:
         "delivered_total": total(entry.delivered_total),
         "pledges": entry.pledges,
         "undisclosed_value": entry.undisclosed_value,
-        "systems": [converter.unstructure(line) for line in entry.systems],
-        "discussed": [converter.unstructure(item) for item in entry.discussed],
+        "systems": [
+            {
+                "system": line.system,
+                "name": line.name,
+                "committed": line.committed,
+                "delivered": line.delivered,
+                "undisclosed_quantity": line.undisclosed_quantity,
+            }
+            for line in entry.systems
+        ],
+        "discussed": [
+            {
+                "id": item.id,
+                "system": item.system,
+                "status": item.status.value,
+                "date": item.date.isoformat(),
+            }
+            for item in entry.discussed
+        ],
         "checkpoints": [
-            {key: converter.unstructure(getattr(check, key)) for key in _CHECKPOINT_KEYS}
+            {key: _plain_json(getattr(check, key)) for key in _CHECKPOINT_KEYS}
             for check in entry.checkpoints
         ],
     }
@@ -302,7 +352,7 @@ def summary_to_dict(summary: Summary, locale: str = "en") -> dict[str, Any]:
     """A summary as the JSON object of DESIGN 5, names in *locale*."""
     return {
         "format": SUMMARY_FORMAT,
-        "as_of": converter.unstructure(summary.as_of),
+        "as_of": _plain_json(summary.as_of),
         "currency": summary.currency,
         "donors": [_donor_to_dict(entry, locale) for entry in summary.donors],
     }

@@ -112,9 +112,9 @@ def ledger_records(ledger: Ledger) -> list[dict[str, Any]]:
     """Every record as a dict (see :data:`SCHEMAS`): ``date`` a ``datetime.date``,
     amounts ``Decimal`` or ``None``, quantities ``int`` or ``None``, ``status`` its value
     (``"pledged"``), blank text ``None``."""
-    from aidledger.converter import python_converter
+    from aidledger.converter import python_record
 
-    return [python_converter.unstructure(record) for record in ledger]
+    return [python_record(record) for record in ledger]
 
 
 def summary_records(
