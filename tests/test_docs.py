@@ -43,7 +43,7 @@ EXAMPLE_FILES = Path(__file__).parent / "fixtures" / "docs"
 OPTIONS = doctest.ELLIPSIS
 
 # Fences that are shown, not run (``sh`` lines run when they are aidledger commands).
-SHOWN = {"sh", "text", "json"}
+SHOWN = {"sh", "text", "json", "toml"}
 # MyST directives written as fences.
 DIRECTIVES = re.compile(r"\{(eval-rst|toctree|literalinclude|note|warning|doctest)\}")
 
@@ -243,6 +243,14 @@ def test_the_interchange_page_shows_the_example_json() -> None:
     assert json.loads(shown) == json.loads((EXAMPLE_FILES / "more.json").read_text())
 
 
+def test_the_mapping_page_shows_the_example_files() -> None:
+    page = DOCS / "mapping.md"
+    for name, language in (("weapons.csv", "text"), ("weapons.toml", "toml")):
+        example = (EXAMPLE_FILES / name).read_text()
+        assert example in _blocks(page, language)
+        assert example == (EXAMPLE_FILES.parent / "mapping" / name).read_text()
+
+
 def test_the_validation_page_shows_the_file_and_what_validate_prints() -> None:
     example = EXAMPLE_FILES / "validation" / "pledges.csv"
     texts = _blocks(DOCS / "validation.md", "text")
@@ -294,10 +302,11 @@ def test_the_api_page_documents_every_public_name() -> None:
     page = (DOCS / "api.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\.\. auto(?:class|function|exception):: (\w+)$", page, re.M))
     assert documented == set(aidledger.__all__)
-    modules = set(re.findall(r"^\.\. automodule:: aidledger\.(\w+)$", page, re.M))
+    modules = set(re.findall(r"^\.\. automodule:: aidledger\.([\w.]+)$", page, re.M))
     assert modules >= {
         *("money", "model", "catalog", "ledger", "aggregate", "fx", "validate", "io"),
         *("report", "frames", "converter", "errors"),
+        *("importers", "importers.kiel", "importers.mapping", "importers.report"),
     }
 
 

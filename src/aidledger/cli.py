@@ -10,8 +10,8 @@ import argparse
 import datetime
 import os
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from aidledger.errors import AidLedgerError
 from aidledger.fx import RateTable, ecb_rates, load_rates
@@ -19,6 +19,9 @@ from aidledger.io import bundled, load
 from aidledger.ledger import Ledger
 from aidledger.model import check_territory
 from aidledger.money import check_currency
+
+if TYPE_CHECKING:
+    from aidledger.importers.report import ImportReport
 
 __all__ = ["main"]
 
@@ -131,7 +134,76 @@ def _parser() -> _Parser:
     )
 
     commands.add_parser("systems", help="list the system catalog")
+    importers = _import_parser(commands)
+    table = importers.add_parser(
+        "csv",
+        help="any spreadsheet saved as CSV, through a TOML column mapping",
+        description="Import a spreadsheet saved as CSV, each row one record, through a TOML "
+        "mapping that names the source column (or a constant) of each field (docs/mapping.md).",
+    )
+    table.add_argument("source", metavar="SOURCE", help="the spreadsheet (.csv)")
+    table.add_argument("--map", required=True, metavar="MAPPING", help="the mapping file (.toml)")
+    _import_options(table)
+    table.set_defaults(run_import=_import_csv)
     return parser
+
+
+def _import_parser(
+    commands: argparse._SubParsersAction[_Parser],
+) -> argparse._SubParsersAction[_Parser]:
+    """The ``import`` command and its importers, one subcommand per kind of table; returns
+    the importers' subparsers, so that each importer adds its own."""
+    group = commands.add_parser(
+        "import",
+        help="import a table analysts already keep",
+        description="Import a table kept elsewhere as a ledger; the output format follows "
+        "the extension of -o (.csv, .json, .jsonl). What the import did with each value it "
+        "could not take as written is summarised on stderr (in full with --report).",
+    )
+    importers = group.add_subparsers(
+        dest="importer", required=True, parser_class=_Parser, metavar="KIND"
+    )
+
+    kiel = importers.add_parser(
+        "kiel",
+        help="the Kiel Institute's Ukraine Support Tracker item table",
+        description="Import the Kiel Institute's Ukraine Support Tracker item table (CSV, "
+        "UTF-8 or UTF-16): one pledge per activity with Kiel's value, its announcements and "
+        "items as components (docs/kiel.md).",
+    )
+    kiel.add_argument("source", metavar="SOURCE", help="the Kiel table (.csv)")
+    _import_options(kiel)
+    kiel.add_argument(
+        "--original-currency",
+        action="store_true",
+        help="an activity's amount is 'Total' in 'Original Currency' (default: Kiel's "
+        "'Converted Value in EUR')",
+    )
+    kiel.add_argument(
+        "--aid-type",
+        nargs="+",
+        action="extend",
+        metavar="TYPE",
+        help="the values of 'Type of Aid General' to import: Military (the default), "
+        "Financial, Humanitarian",
+    )
+    kiel.set_defaults(run_import=_import_kiel)
+    return importers
+
+
+def _import_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="LEDGER",
+        help="the ledger to write: .csv, .json or .jsonl",
+    )
+    parser.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write the full import report (CSV: row, column, value, rule, action)",
+    )
 
 
 def _rate_options(parser: argparse.ArgumentParser, currency: bool) -> None:
@@ -240,6 +312,60 @@ def _plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace) -> int:
+    run: Callable[[argparse.Namespace], int] = args.run_import
+    return run(args)
+
+
+def _import_kiel(args: argparse.Namespace) -> int:
+    from aidledger.importers import kiel
+
+    _check_output(args.output)
+    ledger, report = kiel.read(
+        args.source,
+        aid_types=args.aid_type or ("Military",),
+        original_currency=args.original_currency,
+    )
+    _write_import(ledger, report, args)
+    return EXIT_OK
+
+
+def _import_csv(args: argparse.Namespace) -> int:
+    from aidledger.importers import mapping
+
+    _check_output(args.output)
+    ledger, report = mapping.read(args.source, mapping.read_mapping(args.map))
+    _write_import(ledger, report, args)
+    return EXIT_OK
+
+
+def _check_output(path: str) -> None:
+    """A ledger's extension is checked before any work is done."""
+    from aidledger.io import FORMATS
+
+    if os.path.splitext(path)[1].lower() not in FORMATS:
+        raise _UsageError(f"{path}: a ledger is written as {', '.join(FORMATS)} (by extension)")
+
+
+def _write_import(ledger: Ledger, report: ImportReport, args: argparse.Namespace) -> None:
+    """Save an imported ledger to ``args.output``, the full report to ``args.report`` if
+    asked, and print the report's summary on stderr (stdout stays clean)."""
+    from aidledger.io import save
+
+    try:
+        save(ledger, args.output)
+    except OSError as error:
+        raise _UsageError(f"{args.output}: cannot be written: {error.strerror or error}") from None
+    if args.report is not None:
+        try:
+            report.write(args.report)
+        except OSError as error:
+            raise _UsageError(
+                f"{args.report}: cannot be written: {error.strerror or error}"
+            ) from None
+    sys.stderr.write(report.summary())
+
+
 def _check_locale(name: str) -> None:
     """A locale that is none, or one without labels, is an error before any work is done."""
     from aidledger._i18n import locale
@@ -268,6 +394,7 @@ _COMMANDS = {
     "convert": _convert,
     "plot": _plot,
     "systems": _systems,
+    "import": _import,
 }
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "is_territory",
     "parse_date",
     "parse_quantity",
+    "territory_code",
 ]
 
 
@@ -120,6 +121,42 @@ def check_territory(code: str) -> str:
     if code.upper() in _territories():
         raise ValueError(f"is not an ISO 3166-1 alpha-2 code (did you mean {code.upper()!r}?)")
     raise ValueError("is not an ISO 3166-1 alpha-2 country code or EU")
+
+
+# English names that people (and tables such as Kiel's) write where CLDR writes another.
+_OTHER_NAMES = {
+    "czech republic": "CZ",
+    "turkey": "TR",
+    "south korea": "KR",
+    "republic of korea": "KR",
+    "united states of america": "US",
+    "usa": "US",
+    "uk": "GB",
+    "great britain": "GB",
+}
+
+
+@functools.cache
+def _territory_names() -> dict[str, str]:
+    from babel import Locale
+
+    names = {
+        str(name).casefold(): str(code)
+        for code, name in Locale("en").territories.items()
+        if str(code) in _territories()
+    }
+    names.update(_OTHER_NAMES)
+    return names
+
+
+def territory_code(text: str) -> str | None:
+    """The code of a country written as its code or its English name, CLDR's or a common
+    other one: ``territory_code("Germany")`` is ``"DE"``, ``"Czech Republic"`` ``"CZ"``;
+    ``None`` for anything else."""
+    key = " ".join(text.split())
+    if len(key) == 2 and key.upper() in _territories():
+        return key.upper()
+    return _territory_names().get(key.casefold())
 
 
 def donor_name(code: str, locale: str = "en") -> str:
