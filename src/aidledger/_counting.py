@@ -297,6 +297,9 @@ class _Chains:
         return package
 
     def above(self, package: str) -> tuple[bool, bool] | None:
+        known = self.memo.get(package, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
         row = self.row_of(package)
         if row is None or self.status[row] is _REPORTED:
             self.memo[package] = None
