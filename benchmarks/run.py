@@ -192,6 +192,7 @@ def report(
                 f"{statistics.median(peaks[name]):.0f} | {median / ours:.2f} | {check} |"
             )
         lines.append("")
+    lines += _targets(results, series)
     for size, figures in series.items():
         lines += [
             f"## Summaries at many dates, {size:,} records, one process",
@@ -203,6 +204,66 @@ def report(
             "",
         ]
     return "\n".join(lines)
+
+
+def _targets(results: list[dict[str, object]], series: dict[int, dict[str, float]]) -> list[str]:
+    """The targets of issue 7 beside what was measured."""
+    by_size = {int(r["size"]): r for r in results}  # type: ignore[call-overload]
+
+    def median(size: int, name: str, what: str) -> float | None:
+        if size not in by_size:
+            return None
+        values = by_size[size][what]
+        assert isinstance(values, dict)
+        return float(statistics.median(values[name]))
+
+    rows: list[tuple[str, str, str, bool | None]] = []
+    big = median(1_000_000, "aidledger", "times")
+    floor = median(1_000_000, "bare csv.reader pass", "times")
+    if big is not None and floor is not None:
+        peak = median(1_000_000, "aidledger", "peaks")
+        rows.append(
+            ("1,000,000 records, CSV to JSON summary", "2.5 s", f"{big:.2f} s", big <= 2.5)
+        )
+        rows.append(
+            (
+                "... within 4x of a bare csv.reader pass",
+                "4x",
+                f"{big / floor:.1f}x",
+                big <= 4 * floor,
+            )
+        )
+        assert peak is not None
+        rows.append(("... peak memory", "400 MB", f"{peak:.0f} MB", peak <= 400))
+    small = median(10_000, "aidledger", "times")
+    if small is not None:
+        rows.append(("10,000 records, with start-up", "0.3 s", f"{small:.2f} s", small <= 0.3))
+    for size, figures in series.items():
+        rows.append(
+            (
+                f"{int(figures['queries'])} summaries at different dates, {size:,} records loaded",
+                "1 s",
+                f"{figures['answered']:.2f} s",
+                figures["answered"] <= 1,
+            )
+        )
+    peaks = {size: median(size, "aidledger", "peaks") for size in (100_000, 1_000_000)}
+    if all(peak is not None for peak in peaks.values()):
+        slope = (peaks[1_000_000] - peaks[100_000]) * 1024 * 1024 / 900_000  # type: ignore[operator]
+        rows.append(("memory per record (100k to 1M)", "linear", f"{slope:.0f} bytes", None))
+    lines = [
+        "## Targets",
+        "",
+        "Where the time goes, and what would close the gap: [PROFILE.md](PROFILE.md).",
+        "",
+        "| target | bound | measured | met |",
+        "|---|---:|---:|---|",
+    ]
+    lines += [
+        f"| {what} | {bound} | {got} | {'(measured)' if met is None else 'yes' if met else 'no'} |"
+        for what, bound, got, met in rows
+    ]
+    return [*lines, ""]
 
 
 def main() -> int:

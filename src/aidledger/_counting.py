@@ -843,11 +843,3 @@ class Counting:
         if self._timeline is None:
             self._timeline = Timeline(self.pledges)
         return self._timeline
-
-    def totals(
-        self, as_of: datetime.date, donors: Collection[str] | None = None, many: bool = False
-    ) -> dict[str, Totals]:
-        """Per-donor figures as of *as_of*; *many* says more dates will be asked for."""
-        if many or self._timeline is not None:
-            return self.timeline.totals(as_of, donors)
-        return self.direct.totals(as_of, donors)[0]

@@ -47,8 +47,6 @@ __all__ = [
 ]
 
 _REPORTED = Status.REPORTED
-# With more checkpoint dates than this, one sweep over the records beats a pass per date.
-_FEW_DATES = 2
 
 
 @attrs.frozen
