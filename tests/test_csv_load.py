@@ -304,3 +304,34 @@ def test_any_text_reads_back_whatever_the_block_size(
     loaded = aidledger.load(path)
     assert [r.note or "" for r in loaded] == notes
     assert [r.id for r in loaded] == [f"p{n}" for n in range(len(notes))]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    notes=st.lists(s.texts(max_size=20), min_size=1, max_size=30),
+    bad=st.integers(min_value=0, max_value=29),
+    block=st.sampled_from([8, 61, 256, 1 << 18]),
+)
+def test_a_bad_value_is_located_on_its_own_line_whatever_came_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notes: list[str], bad: int, block: int
+) -> None:
+    # Quoted notes may span lines: the line of a later record counts their breaks.
+    assume(not any("\r" in note for note in notes))
+    bad = min(bad, len(notes) - 1)
+    monkeypatch.setattr("aidledger._csvread._BLOCK", block)
+    path = tmp_path / "notes.csv"
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(["id", "date", "donor", "status", "note"])
+        for number, note in enumerate(notes):
+            status = "pledgd" if number == bad else "pledged"
+            writer.writerow([f"p{number}", "2023-01-01", "US", status, note])
+    with path.open(newline="", encoding="utf-8") as stream:
+        reader = csv.reader(stream)
+        line = 1
+        for row in reader:
+            if row[0] == f"p{bad}":
+                break
+            line = reader.line_num + 1
+    with pytest.raises(LoadError, match=rf"notes\.csv:{line}: status: 'pledgd'"):
+        aidledger.load(path)

@@ -11,13 +11,12 @@ half-loaded.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import operator
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from itertools import compress, repeat
+from itertools import compress
 from typing import Any, TextIO
 
 from aidledger._table import Origin, RecordTable
@@ -225,13 +224,13 @@ def read_csv_text(
     absent = [column for column in COLUMNS if column not in positions]
     table = RecordTable()
     lines: list[int] | None = None
-    for columns, starts, first_line, size in _blocks(stream, len(header), name):
+    for columns, starts, first_line, size, nul in _blocks(stream, len(header), name):
         if starts is not None and lines is None:
             lines = list(range(2, 2 + len(table)))
         if lines is not None:
             lines.extend(starts if starts is not None else range(first_line, first_line + size))
         try:
-            _read_chunk(columns, size, present, absent, table)
+            _read_chunk(columns, size, nul, present, absent, table)
         except _Error as error:
             row = error.key[0]
             line = starts[row] if starts is not None else first_line + row
@@ -247,21 +246,24 @@ def read_csv_text(
 
 # --- splitting text into columns ------------------------------------------------------
 
-# Characters read at a time: about 2000 records of a typical ledger.
-_BLOCK = 1 << 18
+# Characters read at a time: about 800 records of a typical ledger. Below the field limit,
+# so that only a block grown around a longer line needs its fields measured.
+_BLOCK = 100_000
 # The longest field, as for the csv module (whose limit this is).
 _FIELD_LIMIT = csv.field_size_limit()
 # What a block of the file holds: its columns (one sequence per header position), the line
-# each row starts on (None when row k is simply on line first + k), the first line, rows.
-Block = tuple[list[Sequence[str]], list[int] | None, int, int]
+# each row starts on (None when row k is simply on line first + k), the first line, rows,
+# and whether the text holds a NUL anywhere (for the reader to locate).
+Split = tuple[list[Sequence[str]], list[int] | None, int, int]
+Block = tuple[list[Sequence[str]], list[int] | None, int, int, bool]
 
 
 def _blocks(stream: TextIO, width: int, name: str) -> Iterator[Block]:
     """The records after the header, a block of whole records at a time, as columns.
 
     Most lines of a ledger hold no quote: those are split on commas, which is exact for
-    RFC 4180 text without quotes and much faster than the csv module; lines with quotes,
-    blank lines or stray carriage returns go through the csv module.
+    RFC 4180 text without quotes and much faster than the csv module; records with
+    quotes, blank lines or stray carriage returns go through the csv module.
     """
     line = 2
     pending = ""
@@ -285,12 +287,6 @@ def _blocks(stream: TextIO, width: int, name: str) -> Iterator[Block]:
         line += block.count("\n", 0, cut) + (0 if block[cut - 1] == "\n" else 1)
 
 
-@functools.cache
-def _plain_rows(width: int) -> re.Pattern[str]:
-    """Lines of exactly *width* fields, none quoted."""
-    return re.compile(rf"(?:[^,\n\r\"]*(?:,[^,\n\r\"]*){{{width - 1}}}\n)*")
-
-
 def _too_long(fields: list[str], name: str, line: int) -> None:
     """Refuse a field longer than the csv module's limit, as it would (line: the block's
     first; the offending field's own line is found when there is one)."""
@@ -303,81 +299,97 @@ def _too_long(fields: list[str], name: str, line: int) -> None:
 
 
 def _split(text: str, width: int, name: str, first_line: int) -> Block:
+    nul = "\x00" in text
     if "\r" in text:
         if text.count("\r") != text.count("\r\n") or '"' in text:
-            return _split_csv(text, width, name, first_line)
+            return (*_split_csv(text, width, name, first_line), nul)
         text = text.replace("\r\n", "\n")
     if not text.endswith("\n"):
         text += "\n"
-    if '"' not in text and _plain_rows(width).fullmatch(text):
-        size = text.count("\n")
-        flat = text[:-1].replace("\n", ",").split(",")
-        if len(text) > _FIELD_LIMIT:
-            _too_long(text[:-1].split("\n"), name, first_line)
-        return [flat[c::width] for c in range(width)], None, first_line, size
-    lines = text.split("\n")
-    lines.pop()
-    if "" in lines:
-        return _split_csv(text, width, name, first_line)
-    if len(text) > _FIELD_LIMIT and max(map(len, lines)) > _FIELD_LIMIT:
-        for number, line in enumerate(lines):
+    if text.startswith("\n") or "\n\n" in text:
+        return (*_split_csv(text, width, name, first_line), nul)  # blank lines
+    if len(text) > _FIELD_LIMIT:
+        # Only a block grown around a long line gets here.
+        for number, line in enumerate(text.split("\n")):
             if len(line) > _FIELD_LIMIT and '"' not in line:
                 _too_long(line.split(","), name, first_line + number)
-    return _split_mixed(lines, width, name, first_line)
-
-
-def _check_widths(lines: list[str], start: int, width: int, name: str, first_line: int) -> None:
-    counts = list(map(str.count, lines, repeat(",")))
-    if counts.count(width - 1) != len(counts):
-        bad = next(i for i, count in enumerate(counts) if count != width - 1)
-        raise LoadError(
-            f"has {counts[bad] + 1} fields where the header has {width}",
-            file=name,
-            line=first_line + start + bad,
-        )
-
-
-def _split_mixed(lines: list[str], width: int, name: str, first_line: int) -> Block:
-    """Lines without quotes split on commas, records with quotes read by the csv module."""
-    quoted = [i for i, line in enumerate(lines) if '"' in line]
     columns: list[list[str]] = [[] for _ in range(width)]
+    if '"' not in text:
+        _plain(text, columns, name, first_line)
+        return list(columns), None, first_line, len(columns[0]), nul
+    return (*_split_mixed(text, columns, name, first_line), nul)
+
+
+def _plain(text: str, columns: list[list[str]], name: str, first_line: int) -> None:
+    """Append the fields of *text* (whole lines, none quoted) to *columns*.
+
+    Each line break becomes a field of its own, so that one split gives the fields and a
+    look at every (width + 1)th place tells whether each line has the header's width.
+    """
+    width = len(columns)
+    lines = text.count("\n")
+    flat = text.replace("\n", ",\n,").split(",")
+    if len(flat) != lines * (width + 1) + 1 or flat[width :: width + 1].count("\n") != lines:
+        for number, line in enumerate(text.split("\n")[:-1]):
+            if line.count(",") != width - 1:
+                raise LoadError(
+                    f"has {line.count(',') + 1} fields where the header has {width}",
+                    file=name,
+                    line=first_line + number,
+                )
+    end = len(flat) - 1
+    for c, column in enumerate(columns):
+        column.extend(flat[c : end : width + 1])
+
+
+def _split_mixed(
+    text: str, columns: list[list[str]], name: str, first_line: int
+) -> Split:
+    """Runs of lines without quotes split on commas, records with quotes read by the csv
+    module, in file order."""
+    width = len(columns)
     starts: list[int] = []
     multiline = False
-    start = 0
-    for position in [*quoted, len(lines)]:
-        if position < start:
-            continue  # a line inside a quoted field already read
-        if position > start:
-            run = lines[start:position]
-            _check_widths(run, start, width, name, first_line)
-            flat = ",".join(run).split(",")
-            for c in range(width):
-                columns[c].extend(flat[c::width])
-            starts.extend(range(first_line + start, first_line + position))
-        if position == len(lines):
-            break
-        end = position
-        record = lines[position]
-        while record.count('"') % 2 and end + 1 < len(lines):
-            end += 1
-            record += "\n" + lines[end]
-        rows, record_starts = _rows(record + "\n", name, first_line + position)
+    start = 0  # where the text not yet read begins
+    line = first_line  # the line it begins on
+    quote = text.find('"')
+    while quote >= 0:
+        begin = max(text.rfind("\n", start, quote) + 1, start)
+        if begin > start:
+            run = text[start:begin]
+            _plain(run, columns, name, line)
+            count = run.count("\n")
+            starts.extend(range(line, line + count))
+            line += count
+        # The record ends at the first line break outside quotes.
+        end = text.find("\n", quote)
+        while end >= 0 and text.count('"', begin, end) % 2:
+            end = text.find("\n", end + 1)
+        if end < 0:  # a quote left open at the end of the file: the csv module says so
+            end = len(text) - 1
+        record = text[begin : end + 1]
+        rows, _ = _rows(record, name, line)
         if len(rows) != 1 or len(rows[0]) != width:
             fields = len(rows[0]) if len(rows) == 1 else len(rows)
             raise LoadError(
-                f"has {fields} fields where the header has {width}",
-                file=name,
-                line=first_line + position,
+                f"has {fields} fields where the header has {width}", file=name, line=line
             )
-        for c in range(width):
-            columns[c].append(rows[0][c])
-        starts.append(record_starts[0])
-        multiline = multiline or end > position
+        for column, field in zip(columns, rows[0], strict=True):
+            column.append(field)
+        starts.append(line)
+        breaks = record.count("\n")
+        multiline = multiline or breaks > 1
+        line += breaks
         start = end + 1
+        quote = text.find('"', start)
+    if start < len(text):
+        run = text[start:]
+        _plain(run, columns, name, line)
+        starts.extend(range(line, line + run.count("\n")))
     return list(columns), starts if multiline else None, first_line, len(starts)
 
 
-def _split_csv(text: str, width: int, name: str, first_line: int) -> Block:
+def _split_csv(text: str, width: int, name: str, first_line: int) -> Split:
     rows, starts = _rows(text, name, first_line)
     if not rows:
         return [[] for _ in range(width)], starts, first_line, 0
@@ -441,20 +453,23 @@ def _check_header(header: list[str], name: str) -> dict[str, int]:
 def _read_chunk(
     raw: list[Sequence[str]],
     size: int,
+    nul: bool,
     present: list[tuple[str, int, Any]],
     absent: list[str],
     table: RecordTable,
 ) -> None:
     """Check and convert one block's columns onto the end of *table*'s (a failed load
-    throws the table away, so a half-extended column does no harm)."""
+    throws the table away, so a half-extended column does no harm). *nul* says whether the
+    block's text holds a NUL: then the first field that does is refused."""
     errors: list[_Error] = []
-    if any("\x00" in "".join(raw[position]) for _, position, _ in present):
+    if nul:
         for column, position, _ in present:
             values = raw[position]
             if "\x00" in "".join(values):
                 row = next(i for i, text in enumerate(values) if "\x00" in text)
                 errors.append(_Error(row, position, column, values[row], "has a NUL byte"))
-        raise min(errors, key=lambda error: error.key)
+        if errors:
+            raise min(errors, key=lambda error: error.key)
     for column, position, read in present:
         try:
             read.extend(getattr(table, column), raw[position], position)
