@@ -17,12 +17,22 @@ COMMITTED = {Status.PLEDGED, Status.DELIVERED}
 
 
 def reference_summary(
-    records: list[Record], as_of: datetime.date, resolve: Any = None
+    records: list[Record], as_of: datetime.date, resolve: Any = None, by_date: bool = False
 ) -> dict[str, dict[str, Any]]:
     """Per-donor figures as plain dicts: committed/delivered by currency, pledges,
-    undisclosed_value, systems {key: [committed, delivered, undisclosed]}, discussed.
+    undisclosed_value, systems {key: [committed, delivered, undisclosed]}, discussed, and
+    the sources of the records in force that are counted, discussed or stated.
 
-    *resolve* maps a system name to its catalog key (or ``None``: kept as written)."""
+    *resolve* maps a system name to its catalog key (or ``None``: kept as written). With
+    *by_date*, each donor also gets ``committed_by_date``: the committed amounts by
+    currency and commitment date (the pledge's first pledged or delivered record)."""
+
+    def commitment(pledge: str) -> datetime.date:
+        return next(
+            r.date
+            for r in sorted(records, key=lambda r: r.date)
+            if r.id == pledge and r.status in COMMITTED
+        )
 
     def key(name: str) -> str:
         return (resolve(name) if resolve else None) or name
@@ -72,6 +82,8 @@ def reference_summary(
                 "undisclosed_value": 0,
                 "systems": {},
                 "discussed": [],
+                "sources": set(),
+                **({"committed_by_date": defaultdict(Decimal)} if by_date else {}),
             },
         )
         if record.status in (Status.REQUESTED, Status.CONSIDERING):
@@ -79,6 +91,9 @@ def reference_summary(
             donor["discussed"].append((record.date, pledge, system, record.status.value))
         links = chain(pledge)
         active = record.status in COMMITTED and all(state[p].status in COMMITTED for p in links)
+        cited = active or record.status not in (*COMMITTED, Status.CANCELLED)
+        if cited and record.source is not None:
+            donor["sources"].add(record.source)
         if not active:
             continue
         if record.system is not None:
@@ -99,6 +114,8 @@ def reference_summary(
                 donor["undisclosed_value"] += 1
         if record.amount is not None:
             donor["committed"][record.currency] += record.amount
+            if by_date:
+                donor["committed_by_date"][(record.currency, commitment(pledge))] += record.amount
         delivered = record.amount if record.status is Status.DELIVERED else record.delivered_amount
         if delivered is not None:
             donor["delivered"][record.currency] += delivered
@@ -106,6 +123,7 @@ def reference_summary(
         donor["committed"] = dict(donor["committed"])
         donor["delivered"] = dict(donor["delivered"])
         donor["discussed"].sort(key=lambda d: (d[0], d[1]))
+        donor["sources"] = sorted(donor["sources"])
     return out
 
 
@@ -125,5 +143,6 @@ def summary_as_plain(summary: Any) -> dict[str, dict[str, Any]]:
             "discussed": [
                 (item.date, item.id, item.system, item.status.value) for item in entry.discussed
             ],
+            "sources": list(entry.sources),
         }
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 
 import attrs
 import pytest
@@ -114,6 +115,56 @@ def test_a_reporting_currency_needs_rates_only_to_convert() -> None:
         ledger.summarize(currency="USD")
     with pytest.raises(ValueError, match="is not an ISO 4217 currency code"):
         ledger.summarize(currency="EURO")
+
+
+def test_a_checkpoint_counts_a_chain_that_runs_into_a_cycle_like_the_summary() -> None:
+    # p -> q -> c, and c <-> d is a cycle: c's link is ignored, so the walk from p stops
+    # at c and d (cancelled) does not hold p back. Three units count, on both sides.
+    day = datetime.date(2023, 1, 1)
+    parts = {"p": ("q", "pledged"), "q": ("c", "pledged"), "c": ("d", "pledged")}
+    parts["d"] = ("c", "cancelled")
+    records = [
+        Record(id=pledge, date=day, donor="US", system="himars", quantity=1,
+               status=status, part_of=package)
+        for pledge, (package, status) in parts.items()
+    ]  # fmt: skip
+    records.append(
+        Record(id="stated", date=day, donor="US", system="himars", quantity=3, status="reported")
+    )
+    entry = Ledger(records).summarize()["US"]
+    assert entry.system("himars").committed == 3  # type: ignore[union-attr]
+    (check,) = entry.checkpoints
+    assert (check.ledger, check.difference) == (3, 0)
+
+
+def test_unit_counts_beyond_64_bits_stay_exact() -> None:
+    # The engine keeps running unit counts in machine arrays while they fit.
+    day = datetime.date(2023, 1, 1)
+    huge = 2**70
+    records = [
+        Record(id=pledge, date=day + datetime.timedelta(days=offset), donor="US",
+               system="himars", quantity=huge, status="pledged")
+        for offset, pledge in enumerate(("a", "b"))
+    ]  # fmt: skip
+    ledger = Ledger(records)
+    assert ledger.summarize(as_of=day)["US"].system("himars").committed == huge  # type: ignore[union-attr]
+    assert ledger.summarize()["US"].system("himars").committed == 2 * huge  # type: ignore[union-attr]
+
+
+def test_summarizing_leaves_the_garbage_collector_as_it_was() -> None:
+    # The engine pauses the cyclic collector while it builds its figures.
+    day = datetime.date(2023, 1, 1)
+    ledger = Ledger([Record(id="a", date=day, donor="US", amount="1", currency="USD",
+                            status="pledged")])  # fmt: skip
+    assert gc.isenabled()
+    ledger.summarize()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Ledger(ledger.records).summarize()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 class AppendingBatches(RuleBasedStateMachine):

@@ -1,29 +1,33 @@
-"""The counting engines behind summaries: DESIGN 3.1 and 3.2 over the ledger's columns.
+"""The counting engine behind summaries: DESIGN 3.1 and 3.2 over the ledger's columns.
 
-Two engines give the same figures. :class:`Direct` answers one date by walking every
-pledge's state on it: cheapest for a single summary. :class:`Timeline` sweeps the records
-once, in date order, and keeps each figure's changes, so that any later date is answered
-by lookups: the engine for checkpoints (each compared on its own date) and for series of
-summaries. The property tests hold both to the plain reference implementation.
+What a pledge adds to its donor's figures (its share of the committed and delivered
+figures, its source, a discussion or a checkpoint in force) can change only on a day when
+the pledge or a package above it has a record. :class:`Dated` works each pledge out once
+for every such day and sums the changes by day into running figures, so that any date is
+then answered by a binary search per figure: the summary at the latest date, at any past
+date, each checkpoint on its own date and a history day by day all come from one pass.
+The property tests hold it to the plain reference implementation in ``tests``.
 """
 
 from __future__ import annotations
 
+import array
 import bisect
 import datetime
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+import gc
+import operator
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
-from itertools import compress
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from aidledger._table import Index, RecordTable
 from aidledger.model import Status
 from aidledger.money import EXACT
 
-__all__ = ["Checkpoints", "Counting", "Direct", "Timeline", "Totals"]
+__all__ = ["Counting", "Dated", "Totals"]
 
 _PLEDGED, _DELIVERED = Status.PLEDGED, Status.DELIVERED
-_REPORTED = Status.REPORTED
+_REPORTED, _CANCELLED = Status.REPORTED, Status.CANCELLED
 _COMMITTED = (_PLEDGED, _DELIVERED)
 _DISCUSSED = (Status.REQUESTED, Status.CONSIDERING)
 
@@ -31,25 +35,42 @@ _DISCUSSED = (Status.REQUESTED, Status.CONSIDERING)
 Money = dict[tuple[str, datetime.date], Decimal]
 #: A pledge under discussion: (date of its state, pledge id, system, status).
 Discussed = tuple[datetime.date, str, str, Status]
+#: What the items below a package see of the packages above them: None when the link is
+#: ignored (no package, or reported), else (all committed, one of them has an amount).
+Flags = tuple[bool, bool] | None
+#: What one pledge in one state adds to its donor's figures: (system, units committed,
+#: delivered, undisclosed, currency, commitment date, amount text, delivered amount text,
+#: top-level, of them with no amount).
+Share = tuple[str, int, int, int, str, datetime.date, str, str, int, int]
+
+_COMMITTED_MONEY, _DELIVERED_MONEY = 0, 1
+_WHICH = {"committed": _COMMITTED_MONEY, "delivered": _DELIVERED_MONEY}
 
 
 class Totals:
-    """One donor's figures as of a date (before they become a ``DonorSummary``)."""
+    """One donor's figures as of a date (before they become a ``DonorSummary``).
+
+    ``committed`` and ``delivered`` are exact sums by currency; :meth:`keyed` breaks them
+    down by commitment date (for conversion) and :meth:`sources` lists the sources, both
+    worked out only when asked for.
+    """
 
     __slots__ = (
+        "_day",
+        "_donor",
+        "_engine",
         "committed",
         "delivered",
         "discussed",
         "pledges",
-        "sources",
         "systems",
         "undisclosed",
     )
 
-    def __init__(self) -> None:
-        self.sources: set[str] = set()
-        self.committed: Money = {}
-        self.delivered: Money = {}
+    def __init__(self, engine: Dated, donor: str, day: datetime.date) -> None:
+        self._engine, self._donor, self._day = engine, donor, day
+        self.committed: dict[str, Decimal] = {}
+        self.delivered: dict[str, Decimal] = {}
         self.systems: dict[str, list[int]] = {}  # key -> [committed, delivered, undisclosed]
         self.pledges = 0
         self.undisclosed = 0
@@ -57,25 +78,24 @@ class Totals:
 
     def by_currency(self, which: str) -> dict[str, Decimal]:
         """Exact sums of the committed or delivered amounts, by currency."""
-        totals: dict[str, Decimal] = {}
-        amounts: Money = getattr(self, which)
-        for (currency, _), amount in amounts.items():
-            totals[currency] = EXACT.add(totals.get(currency, Decimal(0)), amount)
-        return totals
+        return dict(self.committed if which == "committed" else self.delivered)
 
+    def keyed(self, which: str) -> Money:
+        """The committed or delivered amounts by currency and commitment date."""
+        return self._engine.keyed(self._donor, which, self._day)
 
-def _first_row(rows: int | list[int]) -> int:
-    return rows if isinstance(rows, int) else rows[0]
+    def sources(self) -> set[str]:
+        """The sources cited by the records behind these figures."""
+        return self._engine.sources(self._donor, self._day)
 
 
 class _Pledges:
-    """What both engines need to know of the pledges, worked out once per ledger."""
+    """What the engine needs to know of the pledges, worked out once per ledger."""
 
     def __init__(self, table: RecordTable, index: Index) -> None:
         self.table = table
         self.index = index
         self.commitment: dict[str, datetime.date] = {}
-        self._links: dict[str, str] | None = None
         self._packages: set[str] | None = None
 
     @property
@@ -86,179 +106,27 @@ class _Pledges:
             self._packages.discard("")
         return self._packages
 
-    @property
-    def links(self) -> dict[str, str]:
-        """Each pledge's ``part_of``, for those that have one."""
-        if self._links is None:
-            part_of = self.table.part_of
-            self._links = {}
-            for pledge, rows in self.index.items():
-                package = part_of[_first_row(rows)]
-                if package:
-                    self._links[pledge] = package
-        return self._links
+    def rows(self, pledge: str) -> list[int]:
+        rows = self.index[pledge]
+        return [rows] if isinstance(rows, int) else rows
 
     def commitment_date(self, pledge: str) -> datetime.date:
         """The date of the pledge's first committed record (by date, then input order)."""
         found = self.commitment.get(pledge)
         if found is None:
             status, dates = self.table.status, self.table.date
-            rows = self.index[pledge]
-            if isinstance(rows, int):
-                found = dates[rows]
-            else:
-                found = next((dates[r] for r in rows if status[r] in _COMMITTED), dates[rows[0]])
+            rows = self.rows(pledge)
+            found = next((dates[r] for r in rows if status[r] in _COMMITTED), dates[rows[0]])
             self.commitment[pledge] = found
         return found
-
-
-class Direct:
-    """Counts as of one date by walking the state of every pledge on it."""
-
-    def __init__(self, pledges: _Pledges) -> None:
-        self.pledges = pledges
-        self.table = pledges.table
-        self.last_date = max(self.table.date) if self.table.date else None
-
-    def states(self, as_of: datetime.date) -> dict[str, int]:
-        """The row in force for each pledge that exists as of *as_of* (DESIGN 3.1)."""
-        index = self.pledges.index
-        if self.last_date is not None and as_of >= self.last_date:
-            return {
-                pledge: rows if isinstance(rows, int) else rows[-1]
-                for pledge, rows in index.items()
-            }
-        dates = self.table.date
-        states: dict[str, int] = {}
-        for pledge, rows in index.items():
-            if isinstance(rows, int):
-                if dates[rows] <= as_of:
-                    states[pledge] = rows
-                continue
-            for row in reversed(rows):
-                if dates[row] <= as_of:
-                    states[pledge] = row
-                    break
-        return states
-
-    def totals(
-        self, as_of: datetime.date, donors: Collection[str] | None = None
-    ) -> tuple[dict[str, Totals], list[int]]:
-        """Per-donor figures as of *as_of*, and the rows of the checkpoints in force."""
-        table = self.table
-        index = self.pledges.index
-        pairs: Iterable[tuple[str, int | list[int]]]
-        row_of: Callable[[str], int | None]
-        if self.last_date is not None and as_of >= self.last_date:
-            # Every pledge exists, and its state is its last row: the index itself serves.
-            pairs = index.items()
-
-            def row_of(pledge: str) -> int | None:
-                rows = index.get(pledge)
-                return rows[-1] if isinstance(rows, list) else rows
-
-        else:
-            states = self.states(as_of)
-            pairs = states.items()
-            row_of = states.get
-        status, donor_of, system_of, dates = table.status, table.donor, table.system, table.date
-        quantity, delivered_quantity = table.quantity, table.delivered_quantity
-        amount, delivered_amount, currency = table.amount, table.delivered_amount, table.currency
-        part_of, source = table.part_of, table.source
-        commitment = self.pledges.commitment
-        commitment_date = self.pledges.commitment_date
-        chains = _Chains(row_of, part_of, status, amount, self.pledges.packages)
-        on_cycle, memo, above = chains.cycle, chains.memo, chains.above
-
-        result: dict[str, Totals] = {}
-        reported: list[int] = []
-        # Amounts are gathered as text and summed once per key at the end.
-        committed: dict[str, dict[tuple[str, datetime.date], list[str]]] = {}
-        delivered: dict[str, dict[tuple[str, datetime.date], list[str]]] = {}
-        for pledge, rows in pairs:
-            row: int = rows[-1] if rows.__class__ is list else rows  # type: ignore[assignment]
-            donor = donor_of[row]
-            if donors is not None and donor not in donors:
-                continue
-            totals = result.get(donor)
-            if totals is None:
-                totals = result[donor] = Totals()
-                committed[donor], delivered[donor] = {}, {}
-            state = status[row]
-            if state is not _PLEDGED and state is not _DELIVERED:
-                if state in _DISCUSSED:
-                    totals.discussed.append((dates[row], pledge, system_of[row], state))
-                elif state is _REPORTED:
-                    reported.append(row)
-                if source[row] and state is not Status.CANCELLED:
-                    totals.sources.add(source[row])
-                continue
-            top = counts_money = True
-            package = part_of[row]
-            if package and pledge not in on_cycle:
-                flags = memo.get(package, _UNKNOWN)
-                if flags is _UNKNOWN:
-                    flags = above(package)
-                if flags is not None:
-                    if not flags[0]:  # type: ignore[index]
-                        continue
-                    top = False
-                    counts_money = not flags[1]  # type: ignore[index]
-            if source[row]:
-                totals.sources.add(source[row])
-            system = system_of[row]
-            if system:
-                line = totals.systems.get(system)
-                if line is None:
-                    line = totals.systems[system] = [0, 0, 0]
-                units = quantity[row]
-                if units is None:
-                    line[2] += 1
-                else:
-                    line[0] += units
-                if state is _DELIVERED:
-                    line[1] += units or 0
-                else:
-                    line[1] += delivered_quantity[row] or 0
-            if counts_money:
-                value = amount[row]
-                if top:
-                    totals.pledges += 1
-                    if not value:
-                        totals.undisclosed += 1
-                delivered_value = value if state is _DELIVERED else delivered_amount[row]
-                if value or delivered_value:
-                    if index[pledge].__class__ is int:  # one record: committed on its date
-                        day = dates[row]
-                    else:
-                        day = commitment.get(pledge) or commitment_date(pledge)
-                    key = (currency[row], day)
-                    if value:
-                        bucket = committed[donor].get(key)
-                        if bucket is None:
-                            committed[donor][key] = [value]
-                        else:
-                            bucket.append(value)
-                    if delivered_value:
-                        bucket = delivered[donor].get(key)
-                        if bucket is None:
-                            delivered[donor][key] = [delivered_value]
-                        else:
-                            bucket.append(delivered_value)
-        with localcontext(EXACT):
-            for donor, totals in result.items():
-                totals.committed = _sums(committed[donor])
-                totals.delivered = _sums(delivered[donor])
-        return result, reported
 
 
 class _Chains:
     """The package chains as of one date (DESIGN 3.2), each worked out once per package.
 
-    ``above(package)`` gives, for an item whose ``part_of`` names *package*: ``None``
-    when the link is ignored (the package does not exist yet or is ``reported``), else
-    (every package up the chain is committed, one of them has an amount). ``cycle`` holds
-    the pledges on a cycle of links: their own links are ignored.
+    ``above(package)`` gives the :data:`Flags` that an item whose ``part_of`` names
+    *package* sees. ``cycle`` holds the pledges on a cycle of links: their own links are
+    ignored, and a walk from outside stops at the first of them.
     """
 
     def __init__(
@@ -267,13 +135,13 @@ class _Chains:
         part_of: list[str],
         status: list[Status],
         amount: list[str],
-        packages: set[str],
+        packages: Collection[str],
     ) -> None:
         self.row_of = row_of
         self.part_of = part_of
         self.status = status
         self.amount = amount
-        self.memo: dict[str, tuple[bool, bool] | None] = {}
+        self.memo: dict[str, Flags] = {}
         # Only a pledge that is some pledge's package can be on a cycle.
         links = {}
         for package in packages:
@@ -296,7 +164,7 @@ class _Chains:
             return None
         return package
 
-    def above(self, package: str) -> tuple[bool, bool] | None:
+    def above(self, package: str) -> Flags:
         known = self.memo.get(package, _UNKNOWN)
         if known is not _UNKNOWN:
             return known  # type: ignore[return-value]
@@ -325,11 +193,7 @@ class _Chains:
 _UNKNOWN = object()
 
 
-def _sums(texts: Mapping[tuple[str, datetime.date], list[str]]) -> Money:
-    return {key: sum(map(Decimal, values), Decimal(0)) for key, values in texts.items()}
-
-
-def _on_cycles(parent: Mapping[str, str], starts: Iterable[str]) -> set[str]:
+def _on_cycles(parent: Mapping[str, str], starts: Iterator[str] | list[str]) -> set[str]:
     """The pledges on a cycle of *parent* links (a self-link included), walking from
     *starts*."""
     done: set[str] = set()
@@ -350,15 +214,6 @@ def _on_cycles(parent: Mapping[str, str], starts: Iterable[str]) -> set[str]:
     return cycles
 
 
-# --- one pledge on one day ------------------------------------------------------------
-
-# What one pledge adds to its donor's figures as of a day, or None when nothing:
-# (system, units committed, delivered, undisclosed, money key, amount, delivered amount,
-#  top-level pledges, of them undisclosed).
-_Share = tuple[str, int, int, int, tuple[str, datetime.date] | None, Decimal | None,
-               Decimal | None, int, int]  # fmt: skip
-
-
 def _chain_of(
     pledge: str, part_of: list[str], state: Mapping[str, int], status: list[Status]
 ) -> list[str] | None:
@@ -376,49 +231,12 @@ def _chain_of(
         if package_row is None or status[package_row] is _REPORTED:
             return path[1:]
         if package in seen:
-            if path.index(package) == 0:
-                return None
-            return path[1:]  # the walk stops at the first pledge on the cycle
+            entry = path.index(package)
+            # On a cycle itself: no chain. Else the walk stops at the first pledge on it.
+            return None if entry == 0 else path[1 : entry + 1]
         path.append(package)
         seen.add(package)
         row = package_row
-
-
-def _share_of(pledges: _Pledges, pledge: str, row: int, chain_rows: list[int]) -> _Share | None:
-    """What *pledge*, in state *row* and below packages in states *chain_rows*, adds."""
-    table = pledges.table
-    state = table.status[row]
-    if state not in _COMMITTED or any(table.status[r] not in _COMMITTED for r in chain_rows):
-        return None
-    top = not chain_rows
-    counts_money = not any(table.amount[r] for r in chain_rows)
-    system = table.system[row]
-    committed = delivered = undisclosed = 0
-    if system:
-        units = table.quantity[row]
-        if units is None:
-            undisclosed = 1
-        else:
-            committed = units
-        if state is _DELIVERED:
-            delivered = units or 0
-        else:
-            delivered = table.delivered_quantity[row] or 0
-    key = None
-    value = delivered_value = None
-    count = undisclosed_value = 0
-    if counts_money:
-        text = table.amount[row]
-        delivered_text = text if state is _DELIVERED else table.delivered_amount[row]
-        if top:
-            count = 1
-            undisclosed_value = 0 if text else 1
-        if text or delivered_text:
-            key = (table.currency[row], pledges.commitment_date(pledge))
-            value = Decimal(text) if text else None
-            delivered_value = Decimal(delivered_text) if delivered_text else None
-    return (system, committed, delivered, undisclosed, key, value, delivered_value,
-            count, undisclosed_value)  # fmt: skip
 
 
 class _StatesOn(Mapping[str, int]):
@@ -456,390 +274,613 @@ class _StatesOn(Mapping[str, int]):
         return sum(1 for _ in self)
 
 
-def _share_on(pledges: _Pledges, pledge: str, day: datetime.date) -> _Share | None:
-    """What *pledge* adds to its donor's figures as of *day*."""
-    state = _StatesOn(pledges.index, pledges.table.date, day)
-    row = state.get(pledge)
-    if row is None or pledges.table.status[row] not in _COMMITTED:
-        return None
-    chain = _chain_of(pledge, pledges.table.part_of, state, pledges.table.status)
-    return _share_of(pledges, pledge, row, [state[p] for p in chain or ()])
+_V = TypeVar("_V")
 
 
-class Checkpoints:
-    """The committed totals that checkpoints are compared with, on any day, cheaply.
-
-    Most pledges count the same from the day they are committed to the end: one record,
-    or a history that only confirms it, under packages that do not change from that day
-    on. Their money is summed once, by donor, currency and commitment day, so that the
-    total on any day is a sum over days. The other pledges with money, and the pledges of
-    a system for a count, are worked out on the day asked for.
-    """
-
-    def __init__(self, pledges: _Pledges) -> None:
-        self.pledges = pledges
-        table = pledges.table
-        amount, ids = table.amount, table.id
-        self._stable: dict[str, datetime.date | None] = {}
-        self.fixed: dict[str, dict[tuple[str, datetime.date], tuple[Decimal, int]]] = {}
-        self.moving: dict[str, list[str]] = {}
-        index, status, dates = pledges.index, table.status, table.date
-        donor_of, part_of, currency = table.donor, table.part_of, table.currency
-        fixed: dict[str, dict[tuple[str, datetime.date], list[str]]] = {}
-        steady: list[tuple[str, int]] = []  # fixed pledges under a package: see below
-        for pledge in {ids[row] for row in compress(range(len(ids)), amount)}:
-            rows = index[pledge]
-            if rows.__class__ is int:  # one record: the common case, decided here
-                row: int = rows
-                if status[row] not in _COMMITTED:
-                    continue  # never committed
-                package = part_of[row]
-                if not package or package not in index:
-                    key = (currency[row], dates[row])
-                    fixed.setdefault(donor_of[row], {}).setdefault(key, []).append(amount[row])
-                    continue
-                if package != pledge:
-                    since = self._stable.get(package, _UNKNOWN)
-                    if since is _UNKNOWN:
-                        since = self._steady_from(package, {pledge})
-                    if since is not None and since <= dates[row]:  # type: ignore[operator]
-                        steady.append((pledge, row))
-                        continue
-                self.moving.setdefault(donor_of[row], []).append(pledge)
-                continue
-            day = self._fixed_from(pledge, self._rows(pledge))
-            if day is None:
-                self.moving.setdefault(donor_of[self._rows(pledge)[0]], []).append(pledge)
-            else:
-                steady.append((pledge, self._rows(pledge)[-1]))
-        # Under packages that no longer change, a pledge counts as it does at the end.
-        if steady:
-            last = max(dates)
-            chains = _Chains(_StatesOn(index, dates, last).get, part_of, status, amount, set())
-            for pledge, row in steady:
-                flags = chains.above(part_of[row]) if part_of[row] in index else None
-                if not amount[row] or (flags is not None and (not flags[0] or flags[1])):
-                    continue  # inactive, or a breakdown of a valued package
-                key = (currency[row], pledges.commitment_date(pledge))
-                fixed.setdefault(donor_of[row], {}).setdefault(key, []).append(amount[row])
-        with localcontext(EXACT):
-            self.fixed = {
-                donor: {
-                    key: (sum(map(Decimal, texts), Decimal(0)), len(texts))
-                    for key, texts in by_key.items()
-                }
-                for donor, by_key in fixed.items()
-            }
-        self._systems: dict[tuple[str, str], list[str]] | None = None
-
-    def _rows(self, pledge: str) -> list[int]:
-        rows = self.pledges.index[pledge]
-        return [rows] if isinstance(rows, int) else rows
-
-    def _fixed_from(self, pledge: str, rows: list[int]) -> datetime.date | None:
-        """The commitment day, if the pledge's committed share never changes after it."""
-        table = self.pledges.table
-        status = table.status
-        first = next((k for k, row in enumerate(rows) if status[row] in _COMMITTED), None)
-        if first is None:
-            return None
-        if any(status[row] not in _DISCUSSED for row in rows[:first]):
-            return None
-        shown = (
-            table.amount[rows[first]],
-            table.currency[rows[first]],
-            table.quantity[rows[first]],
-        )
-        for row in rows[first + 1 :]:
-            if status[row] not in _COMMITTED:
-                return None
-            if (table.amount[row], table.currency[row], table.quantity[row]) != shown:
-                return None
-        day = table.date[rows[first]]
-        package = table.part_of[rows[0]]
-        if package and package in self.pledges.index:
-            if package == pledge:
-                return None
-            steady = self._steady_from(package, {pledge})
-            if steady is None or steady > day:
-                return None
-        return day
-
-    def _steady_from(self, pledge: str, seen: set[str]) -> datetime.date | None:
-        """The day from which *pledge* exists and neither it nor its chain changes in what
-        matters to the items below (committed, valued, reported); ``None``: never."""
-        if pledge in self._stable:
-            return self._stable[pledge]
-        if pledge in seen:
-            return None  # a cycle
-        table = self.pledges.table
-        rows = self._rows(pledge)
-        flags = [
-            (table.status[r] in _COMMITTED, table.status[r] is _REPORTED, table.amount[r] != "")
-            for r in rows
-        ]
-        changed = 0
-        for position in range(1, len(rows)):
-            if flags[position] != flags[position - 1]:
-                changed = position
-        steady: datetime.date | None = table.date[rows[changed]]
-        package = table.part_of[rows[0]]
-        if package and package in self.pledges.index:
-            above = self._steady_from(package, seen | {pledge})
-            steady = None if above is None else max(steady, above)  # type: ignore[type-var]
-        self._stable[pledge] = steady
-        return steady
-
-    def committed(self, donor: str, day: datetime.date) -> Totals:
-        """*donor*'s committed money as of *day* (only ``committed`` is filled in)."""
-        totals = Totals()
-        counts: dict[tuple[str, datetime.date], int] = {}
-        for key, (total, count) in self.fixed.get(donor, {}).items():
-            if key[1] <= day:
-                totals.committed[key] = total
-                counts[key] = count
-        for pledge in self.moving.get(donor, ()):
-            share = _share_on(self.pledges, pledge, day)
-            if share is not None and share[4] is not None and share[5] is not None:
-                key = share[4]
-                totals.committed[key] = EXACT.add(totals.committed.get(key, Decimal(0)), share[5])
-                counts[key] = counts.get(key, 0) + 1
-        totals.committed = {key: value for key, value in totals.committed.items() if counts[key]}
-        return totals
-
-    def units(self, donor: str, system: str, day: datetime.date) -> int:
-        """The units of *system* that *donor* has committed as of *day*."""
-        if self._systems is None:
-            table = self.pledges.table
-            self._systems = {}
-            for pledge in self.pledges.index:
-                row = self._rows(pledge)[0]
-                if table.system[row]:
-                    key = (table.donor[row], table.system[row])
-                    self._systems.setdefault(key, []).append(pledge)
-        total = 0
-        for pledge in self._systems.get((donor, system), ()):
-            share = _share_on(self.pledges, pledge, day)
-            if share is not None:
-                total += share[1]
-        return total
-
-
-# --- the timeline -----------------------------------------------------------------------
-
-
-class _Series:
+class _Series(Generic[_V]):
     """The values one figure took, from the day each was reached."""
 
     __slots__ = ("days", "values")
 
-    def __init__(self) -> None:
-        self.days: list[datetime.date] = []
-        self.values: list[Any] = []
+    def __init__(self, days: list[datetime.date], values: list[_V]) -> None:
+        self.days = days
+        self.values = values
 
-    def record(self, day: datetime.date, value: Any) -> None:
-        if self.days and self.days[-1] == day:
-            self.values[-1] = value
-        else:
-            self.days.append(day)
-            self.values.append(value)
-
-    def at(self, day: datetime.date) -> Any:
+    def at(self, day: datetime.date) -> _V | None:
         position = bisect.bisect_right(self.days, day) - 1
         return None if position < 0 else self.values[position]
 
 
-class Timeline:
-    """Every donor's figures on every day, from one sweep over the records in date order.
+#: A change to a money figure: (day, commitment date, amount, count, exponent), where
+#: exponent is the amount's (None for a sum that is never taken back).
+_MoneyPart = tuple[datetime.date, datetime.date, Decimal, int, int | None]
+#: Everything a pledge adds on one day: share (or None), source ("" for none), the row of
+#: a checkpoint in force (or -1), a discussion (or None).
+_Contribution = tuple[Share | None, str, int, Discussed | None]
 
-    When a pledge's state changes, its share of its donor's figures is worked out again;
-    so are the shares of the items below it when the change matters to them (the pledge
-    appears, or turns committed, uncommitted, reported or valued).
+_NOTHING: _Contribution = (None, "", -1, None)
+# The commitment date of a share without money (which needs none).
+_NO_DAY = datetime.date.min
+
+
+class Dated:
+    """Every donor's figures on any day, from one pass over the pledges.
+
+    Most pledges have one record, under packages that no longer change by its day: they
+    add the same from that day on, and are summed by donor and day as they are met. A
+    pledge with a history under such packages changes only on its own days; the rest (a
+    package that changes later, a cycle) are worked out on every day of their chain.
     """
 
     def __init__(self, pledges: _Pledges) -> None:
         self.pledges = pledges
         table = self.table = pledges.table
-        self._status, self._amount = table.status, table.amount
-        self._children: dict[str, list[str]] = {}
-        for pledge, package in pledges.links.items():
-            self._children.setdefault(package, []).append(pledge)
-        self._state: dict[str, int] = {}
-        self._share: dict[str, _Share] = {}
-        # donor -> figure -> running value, and the same as series over days
-        self._running: dict[str, dict[Any, Any]] = {}
-        self._series: dict[str, dict[Any, _Series]] = {}
+        dates = table.date
+        self.last_date = max(dates) if dates else None
         self._first_day: dict[str, datetime.date] = {}
-        self._discussed: dict[str, list[tuple[datetime.date, datetime.date | None, Discussed]]]
-        self._discussed = {}
-        self._sweep()
+        # Figures that hold from a day on: money by (donor, currency, day) as text,
+        # the rows of systems by (donor, system), top-level counts by (donor, day).
+        self._fixed_money: tuple[dict[Any, list[str]], dict[Any, list[str]]] = ({}, {})
+        self._fixed_systems: dict[tuple[str, str], list[int]] = {}  # their rows
+        self._fixed_counts: dict[tuple[str, datetime.date], list[int]] = {}
+        # Shares that start and end: (day, donor, share, +1 or -1).
+        self._moves: list[tuple[datetime.date, str, Share, int]] = []
+        self._since: dict[tuple[str, str], datetime.date] = {}
+        self._spans: list[tuple[datetime.date, datetime.date, str, str]] = []
+        self._open_discussed: dict[str, list[Discussed]] = {}
+        self._closed_discussed: dict[str, list[tuple[datetime.date, datetime.date, Discussed]]]
+        self._closed_discussed = {}
+        self._reported: list[tuple[datetime.date, datetime.date | None, int]] = []
+        self._steady: dict[str, datetime.date | None] = {}
+        self._above: dict[str, tuple[datetime.date | None, Flags]] = {}
+        self._final: _Chains | None = None
+        self._money: tuple[dict[str, dict[str, _Series[tuple[Decimal, int]]]], ...]
+        self._parts: tuple[dict[str, dict[str, list[_MoneyPart]]], ...]
+        self._systems: dict[str, dict[str, _Running]] = {}
+        self._counts: dict[str, _Running] = {}
+        self._sources: dict[str, list[tuple[datetime.date, str]]] | None = None
+        # The pass builds millions of small acyclic tuples and lists; the cyclic garbage
+        # collector would walk them all again and again for nothing.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._walk()
+            # Only the pass needs to know the packages.
+            self._steady, self._above, self._final = {}, {}, None
+            self._finish()
+        finally:
+            if enabled:
+                gc.enable()
 
-    def _sweep(self) -> None:
-        table = self.table
-        ids, dates, donor_of = table.id, table.date, table.donor
-        days: dict[datetime.date, list[int]] = {}
-        for row, day in enumerate(dates):
-            days.setdefault(day, []).append(row)
-        state = self._state
-        for day in sorted(days):
-            latest: dict[str, int] = {}
-            for row in days[day]:
-                latest[ids[row]] = row
-            dirty: set[str] = set()
-            for pledge, row in latest.items():
-                old = state.get(pledge)
-                state[pledge] = row
-                dirty.add(pledge)
-                if pledge in self._children and (
-                    old is None or self._flags(old) != self._flags(row)
-                ):
-                    self._below(pledge, dirty)
-                donor = donor_of[row]
-                self._first_day.setdefault(donor, day)
-            touched: set[tuple[str, Any]] = set()
-            for pledge in dirty:
-                self._reshare(pledge, touched)
-            for donor, figure in touched:
-                series = self._series.setdefault(donor, {}).get(figure)
-                if series is None:
-                    series = self._series[donor][figure] = _Series()
-                series.record(day, self._running[donor][figure])
-        self._discussions()
+    # --- the pass over the pledges ------------------------------------------------------
 
-    def _flags(self, row: int) -> tuple[bool, bool, bool]:
-        """What a package's state means to the items below it."""
-        status = self._status[row]
-        return (status in _COMMITTED, status is _REPORTED, self._amount[row] != "")
+    def _flags(self, package: str, day: datetime.date, pledge: str) -> Flags | str:
+        """What an item of *pledge* dated from *day* sees above it, if that no longer
+        changes by then; ``"moving"`` when it does (or when *pledge* is its own package)."""
+        if package == pledge:
+            return "moving"
+        known = self._above.get(package)
+        if known is None:
+            known = self._above[package] = self._package(package)
+        steady, flags = known
+        if steady is None or steady > day:
+            return "moving"
+        return flags
 
-    def _below(self, package: str, into: set[str]) -> None:
-        stack = [package]
-        seen = {package}
-        while stack:
-            for child in self._children.get(stack.pop(), ()):
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-                    if child in self._state:
-                        into.add(child)
+    def _package(self, package: str) -> tuple[datetime.date | None, Flags]:
+        """From which day *package* and its chain no longer change (``None``: never), and
+        what the items below see of them from then on."""
+        if package not in self.pledges.index:
+            return (datetime.date.min, None)
+        steady = self._steady_from(package, set())
+        if steady is None:
+            return (None, None)
+        if self._final is None:
+            index = self.pledges.index
 
-    def _share_of(self, pledge: str) -> _Share | None:
-        row = self._state[pledge]
-        if self._status[row] not in _COMMITTED:
+            def last_row(pledge: str) -> int | None:
+                rows = index.get(pledge)
+                return rows[-1] if isinstance(rows, list) else rows
+
+            # (Only packages with no cycle above them are asked about: no cycles to find.)
+            table = self.table
+            self._final = _Chains(last_row, table.part_of, table.status, table.amount, ())
+        return (steady, self._final.above(package))
+
+    def _steady_from(self, pledge: str, seen: set[str]) -> datetime.date | None:
+        """The day from which *pledge* exists and neither it nor its chain changes in what
+        matters to the items below (committed, valued, reported); ``None``: never, or a
+        cycle (whose links come and go)."""
+        if pledge in self._steady:
+            return self._steady[pledge]
+        if pledge in seen:
             return None
-        chain = _chain_of(pledge, self.table.part_of, self._state, self._status)
-        return _share_of(self.pledges, pledge, row, [self._state[p] for p in chain or ()])
+        table = self.table
+        status, amount = table.status, table.amount
+        rows = self.pledges.rows(pledge)
+        changed = 0
+        before = None
+        for position, row in enumerate(rows):
+            flags = (status[row] in _COMMITTED, status[row] is _REPORTED, amount[row] != "")
+            if flags != before and position:
+                changed = position
+            before = flags
+        steady: datetime.date | None = table.date[rows[changed]]
+        package = table.part_of[rows[0]]
+        if package and package in self.pledges.index:
+            above = self._steady_from(package, seen | {pledge})
+            steady = None if above is None else max(steady, above)  # type: ignore[type-var]
+        # None means a cycle is reachable from *pledge*: true whoever asks.
+        self._steady[pledge] = steady
+        return steady
 
-    def _reshare(self, pledge: str, touched: set[tuple[str, Any]]) -> None:
-        new = self._share_of(pledge)
-        old = self._share.get(pledge)
-        if new == old:
-            return
-        donor = self.table.donor[self._state[pledge]]
-        running = self._running.setdefault(donor, {})
-        if old is not None:
-            self._apply(running, old, -1, donor, touched)
-        if new is not None:
-            self._apply(running, new, 1, donor, touched)
-            self._share[pledge] = new
-        else:
-            del self._share[pledge]
-
-    @staticmethod
-    def _apply(
-        running: dict[Any, Any],
-        share: _Share,
-        sign: int,
-        donor: str,
-        touched: set[tuple[str, Any]],
-    ) -> None:
-        system, committed, delivered, undisclosed, key, value, delivered_value, top, hidden = share
-        if system:
-            # [committed, delivered, undisclosed, active pledges]: listed while any is active
-            line = running.get(("system", system), (0, 0, 0, 0))
-            running[("system", system)] = (
-                line[0] + sign * committed,
-                line[1] + sign * delivered,
-                line[2] + sign * undisclosed,
-                line[3] + sign,
-            )
-            touched.add((donor, ("system", system)))
-        if top:
-            count = running.get("pledges", (0, 0))
-            running["pledges"] = (count[0] + sign * top, count[1] + sign * hidden)
-            touched.add((donor, "pledges"))
-        for which, amount in (("committed", value), ("delivered", delivered_value)):
-            if amount is None:
-                continue
-            figure = (which, key)
-            total, count = running.get(figure, (Decimal(0), 0))
-            change = amount if sign > 0 else -amount
-            running[figure] = (EXACT.add(total, change), count + sign)
-            touched.add((donor, figure))
-
-    def _discussions(self) -> None:
-        """When each pledge was under discussion, from its own records alone."""
-        table, index = self.table, self.pledges.index
+    def _walk(self) -> None:
+        table = self.table
+        index = self.pledges.index
         status, dates, donor_of, system_of = table.status, table.date, table.donor, table.system
+        amount, delivered_amount, currency = table.amount, table.delivered_amount, table.currency
+        part_of, source = table.part_of, table.source
+        first_day = self._first_day
+        committed_money, delivered_money = self._fixed_money
+        fixed_systems, fixed_counts, since = self._fixed_systems, self._fixed_counts, self._since
+        open_discussed = self._open_discussed
+        flags_of = self._flags
+        never = datetime.date.max
         for pledge, rows in index.items():
-            sequence = [rows] if isinstance(rows, int) else rows
-            # The state of each day is the day's last record.
-            daily: list[int] = []
-            for row in sequence:
-                if daily and dates[daily[-1]] == dates[row]:
-                    daily[-1] = row
+            if rows.__class__ is not int:
+                self._history(pledge, rows)  # type: ignore[arg-type]
+                continue
+            row: int = rows
+            day, donor, state = dates[row], donor_of[row], status[row]
+            if first_day.get(donor, never) > day:
+                first_day[donor] = day
+            if state is not _PLEDGED and state is not _DELIVERED:
+                # Discussed, stated or cancelled: the same from its day on, whatever is above.
+                if state is _CANCELLED:
+                    continue
+                if state is _REPORTED:
+                    self._reported.append((day, None, row))
                 else:
-                    daily.append(row)
-            for position, row in enumerate(daily):
-                if status[row] in _DISCUSSED:
-                    end = dates[daily[position + 1]] if position + 1 < len(daily) else None
-                    entry = (dates[row], pledge, system_of[row], status[row])
-                    self._discussed.setdefault(donor_of[row], []).append((dates[row], end, entry))
+                    open_discussed.setdefault(donor, []).append(
+                        (day, pledge, system_of[row], state)
+                    )
+                text = source[row]
+                if text and since.get((donor, text), never) > day:
+                    since[(donor, text)] = day
+                continue
+            flags: Flags | str = None
+            package = part_of[row]
+            if package:
+                flags = flags_of(package, day, pledge)
+                if flags.__class__ is str:
+                    self._moving(pledge, [row])
+                    continue
+                if flags is not None and not flags[0]:
+                    continue  # a package above is not committed: nothing counts
+            text = source[row]
+            if text and since.get((donor, text), never) > day:
+                since[(donor, text)] = day
+            system = system_of[row]
+            if system:
+                held = fixed_systems.get((donor, system))
+                if held is None:
+                    fixed_systems[(donor, system)] = [row]
+                else:
+                    held.append(row)
+            if flags is None or not flags[1]:
+                value = amount[row]
+                if flags is None:
+                    counts = fixed_counts.get((donor, day))
+                    if counts is None:
+                        counts = fixed_counts[(donor, day)] = [0, 0]
+                    counts[0] += 1
+                    if not value:
+                        counts[1] += 1
+                paid = value if state is _DELIVERED else delivered_amount[row]
+                if value:
+                    key = (donor, currency[row], day)
+                    bucket = committed_money.get(key)
+                    if bucket is None:
+                        committed_money[key] = [value]
+                    else:
+                        bucket.append(value)
+                if paid:
+                    key = (donor, currency[row], day)
+                    bucket = delivered_money.get(key)
+                    if bucket is None:
+                        delivered_money[key] = [paid]
+                    else:
+                        bucket.append(paid)
+
+    def _history(self, pledge: str, rows: list[int]) -> None:
+        """A pledge with several records: the state of each of its days, under packages
+        that no longer change by its first day (else on every day of its chain)."""
+        table = self.table
+        dates = table.date
+        donor = table.donor[rows[0]]
+        first = dates[rows[0]]
+        if self._first_day.get(donor, datetime.date.max) > first:
+            self._first_day[donor] = first
+        flags: Flags | str = None
+        package = table.part_of[rows[0]]
+        if package:
+            flags = self._flags(package, first, pledge)
+            if isinstance(flags, str):
+                self._moving(pledge, rows)
+                return
+        points = []
+        for position, row in enumerate(rows):
+            if position + 1 < len(rows) and dates[rows[position + 1]] == dates[row]:
+                continue  # a later record of the same day is the day's state
+            points.append((dates[row], self._contribution(pledge, row, flags)))  # type: ignore[arg-type]
+        self._emit(donor, points)
+
+    def _moving(self, pledge: str, rows: list[int]) -> None:
+        """A pledge under packages that change after its first day: worked out on each day
+        that it or a package above it has a record."""
+        table, index = self.table, self.pledges.index
+        dates, part_of = table.date, table.part_of
+        days = {dates[row] for row in rows}
+        first = min(days)
+        seen = {pledge}
+        package = part_of[rows[0]]
+        while package and package in index and package not in seen:
+            seen.add(package)
+            package_rows = self.pledges.rows(package)
+            days.update(day for day in map(dates.__getitem__, package_rows) if day > first)
+            package = part_of[package_rows[0]]
+        points = []
+        for day in sorted(days):
+            state = _StatesOn(index, dates, day)
+            row = state[pledge]
+            chain = _chain_of(pledge, part_of, state, table.status)
+            flags: Flags = None
+            if chain:
+                chain_rows = [state[p] for p in chain]
+                flags = (
+                    all(table.status[r] in _COMMITTED for r in chain_rows),
+                    any(table.amount[r] for r in chain_rows),
+                )
+            points.append((day, self._contribution(pledge, row, flags)))
+        self._emit(table.donor[rows[0]], points)
+
+    def _contribution(self, pledge: str, row: int, flags: Flags) -> _Contribution:
+        """What *pledge* in state *row* adds, under packages that show *flags*."""
+        table = self.table
+        state = table.status[row]
+        if state is _CANCELLED:
+            return _NOTHING
+        if state is _REPORTED:
+            return (None, table.source[row], row, None)
+        if state is not _PLEDGED and state is not _DELIVERED:
+            entry = (table.date[row], pledge, table.system[row], state)
+            return (None, table.source[row], -1, entry)
+        if flags is not None and not flags[0]:
+            return _NOTHING
+        system = table.system[row]
+        committed = delivered = undisclosed = 0
+        if system:
+            units = table.quantity[row]
+            if units is None:
+                undisclosed = 1
+            else:
+                committed = units
+            if state is _DELIVERED:
+                delivered = units or 0
+            else:
+                delivered = table.delivered_quantity[row] or 0
+        value = paid = ""
+        top = hidden = 0
+        if flags is None or not flags[1]:
+            value = table.amount[row]
+            paid = value if state is _DELIVERED else table.delivered_amount[row]
+            if flags is None:
+                top, hidden = 1, 0 if value else 1
+        day = self.pledges.commitment_date(pledge) if value or paid else _NO_DAY
+        share = (system, committed, delivered, undisclosed, table.currency[row], day,
+                 value, paid, top, hidden)  # fmt: skip
+        return (share, table.source[row], -1, None)
+
+    def _emit(self, donor: str, points: list[tuple[datetime.date, _Contribution]]) -> None:
+        """Record a pledge's contributions, each from its day until the next that differs."""
+        share: Share | None = None
+        opened: list[tuple[datetime.date, Any]] = [(points[0][0], None)] * 3
+        for day, (new_share, text, reported, entry) in points:
+            if new_share != share:
+                if share is not None:
+                    self._moves.append((day, donor, share, -1))
+                if new_share is not None:
+                    self._moves.append((day, donor, new_share, 1))
+                share = new_share
+            values = (text or None, None if reported < 0 else reported, entry)
+            for position, value in enumerate(values):
+                start, current = opened[position]
+                if value != current:
+                    if current is not None:
+                        self._close(position, donor, start, day, current)
+                    opened[position] = (day, value)
+        for position, (start, current) in enumerate(opened):
+            if current is not None:
+                self._close(position, donor, start, None, current)
+
+    def _close(
+        self,
+        position: int,
+        donor: str,
+        start: datetime.date,
+        end: datetime.date | None,
+        value: Any,
+    ) -> None:
+        if position == 0:  # a source
+            if end is None:
+                if self._since.get((donor, value), datetime.date.max) > start:
+                    self._since[(donor, value)] = start
+            else:
+                self._spans.append((start, end, donor, value))
+        elif position == 1:  # a checkpoint in force
+            self._reported.append((start, end, value))
+        elif end is None:
+            self._open_discussed.setdefault(donor, []).append(value)
+        else:
+            self._closed_discussed.setdefault(donor, []).append((start, end, value))
+
+    # --- running figures ----------------------------------------------------------------
+
+    def _finish(self) -> None:
+        """Sum the changes by day into series."""
+        money_parts: tuple[dict[str, dict[str, list[_MoneyPart]]], ...] = ({}, {})
+        # Changes summed by day in place: (donor, system) -> day -> [committed, delivered,
+        # undisclosed, shares]; donor -> day -> [top-level, of them with no amount].
+        system_parts: dict[tuple[str, str], dict[datetime.date, list[int]]] = {}
+        count_parts: dict[str, dict[datetime.date, list[int]]] = {}
+        with localcontext(EXACT):
+            for which, fixed in enumerate(self._fixed_money):
+                parts = money_parts[which]
+                for (donor, currency, day), texts in fixed.items():
+                    total = sum(map(Decimal, texts), Decimal(0))
+                    parts.setdefault(donor, {}).setdefault(currency, []).append(
+                        (day, day, total, len(texts), None)
+                    )
+            for (donor, day), counted in self._fixed_counts.items():
+                count_parts.setdefault(donor, {})[day] = counted
+            self._fixed_money = ({}, {})
+            self._fixed_counts = {}
+            for day, donor, share, sign in self._moves:
+                system, units, delivered, undisclosed, currency, since = share[:6]
+                value, paid, top, hidden = share[6:]
+                if system:
+                    line = system_parts.setdefault((donor, system), {}).setdefault(
+                        day, [0, 0, 0, 0]
+                    )
+                    line[0] += sign * units
+                    line[1] += sign * delivered
+                    line[2] += sign * undisclosed
+                    line[3] += sign
+                if top:
+                    counted = count_parts.setdefault(donor, {}).setdefault(day, [0, 0])
+                    counted[0] += sign
+                    counted[1] += sign * hidden
+                for which, text in enumerate((value, paid)):
+                    if text:
+                        amount = Decimal(text)
+                        exponent = int(amount.as_tuple().exponent)
+                        money_parts[which].setdefault(donor, {}).setdefault(currency, []).append(
+                            (day, since, amount if sign > 0 else -amount, sign, exponent)
+                        )
+            self._moves = []
+            self._parts = money_parts
+            self._money = tuple(
+                {
+                    donor: {currency: _money_series(parts) for currency, parts in by.items()}
+                    for donor, by in money.items()
+                }
+                for money in money_parts
+            )
+        fixed_rows = self._fixed_systems
+        for key in [*fixed_rows, *(key for key in system_parts if key not in fixed_rows)]:
+            by_day = system_parts.pop(key, {})
+            self._add_systems(by_day, fixed_rows.pop(key, ()))
+            self._systems.setdefault(key[0], {})[key[1]] = _running(by_day)
+        for donor, by_day in count_parts.items():
+            self._counts[donor] = _running(by_day)
+        for entries in self._open_discussed.values():
+            entries.sort()
+
+    def _add_systems(self, by_day: dict[datetime.date, list[int]], rows: Sequence[int]) -> None:
+        """Add the units of the fixed system *rows* to the changes of their days."""
+        table = self.table
+        dates, status, quantity = table.date, table.status, table.quantity
+        delivered_quantity = table.delivered_quantity
+        for row in rows:
+            day = dates[row]
+            line = by_day.get(day)
+            if line is None:
+                line = by_day[day] = [0, 0, 0, 0]
+            units = quantity[row]
+            if units is None:
+                line[2] += 1
+            else:
+                line[0] += units
+            if status[row] is _DELIVERED:
+                line[1] += units or 0
+            else:
+                line[1] += delivered_quantity[row] or 0
+            line[3] += 1
+
+    # --- questions ------------------------------------------------------------------------
 
     def totals(
         self, as_of: datetime.date, donors: Collection[str] | None = None
-    ) -> dict[str, Totals]:
-        """Per-donor figures as of *as_of*: the same as :meth:`Direct.totals` gives."""
+    ) -> tuple[dict[str, Totals], list[int]]:
+        """Per-donor figures as of *as_of*, and the rows of the checkpoints in force."""
         result: dict[str, Totals] = {}
         for donor, first in self._first_day.items():
             if first > as_of or (donors is not None and donor not in donors):
                 continue
-            totals = result[donor] = Totals()
-            for figure, series in self._series.get(donor, {}).items():
-                value = series.at(as_of)
-                if value is None:
-                    continue
-                if figure == "pledges":
-                    totals.pledges, totals.undisclosed = value
-                elif figure[0] == "system":
-                    if value[3]:
-                        totals.systems[figure[1]] = list(value[:3])
-                elif value[1]:
-                    getattr(totals, figure[0])[figure[1]] = value[0]
-            totals.discussed = [
-                entry
-                for start, end, entry in self._discussed.get(donor, ())
-                if start <= as_of and (end is None or as_of < end)
-            ]
-        return result
+            totals = result[donor] = Totals(self, donor, as_of)
+            counts = self._counts.get(donor)
+            found = None if counts is None else counts.at(as_of)
+            if found is not None:
+                totals.pledges, totals.undisclosed = found
+            for system, series in self._systems.get(donor, {}).items():
+                line = series.at(as_of)
+                if line is not None and line[3]:
+                    totals.systems[system] = list(line[:3])
+            for which, into in ((0, totals.committed), (1, totals.delivered)):
+                for currency, money in self._money[which].get(donor, {}).items():
+                    value = money.at(as_of)
+                    if value is not None and value[1]:
+                        into[currency] = value[0]
+            totals.discussed = self._discussed(donor, as_of)
+        table = self.table
+        reported = [
+            row
+            for start, end, row in self._reported
+            if start <= as_of
+            and (end is None or as_of < end)
+            and (donors is None or table.donor[row] in donors)
+        ]
+        return result, reported
+
+    def _discussed(self, donor: str, day: datetime.date) -> list[Discussed]:
+        entries = self._open_discussed.get(donor, [])
+        found = entries[: bisect.bisect_right(entries, day, key=_entry_day)]
+        for start, end, entry in self._closed_discussed.get(donor, ()):
+            if start <= day < end:
+                found.append(entry)
+        return found
+
+    def committed(self, donor: str, day: datetime.date) -> Totals:
+        """*donor*'s committed money as of *day* (only ``committed`` is filled in)."""
+        totals = Totals(self, donor, day)
+        for currency, money in self._money[0].get(donor, {}).items():
+            value = money.at(day)
+            if value is not None and value[1]:
+                totals.committed[currency] = value[0]
+        return totals
+
+    def units(self, donor: str, system: str, day: datetime.date) -> int:
+        """The units of *system* that *donor* has committed as of *day*."""
+        series = self._systems.get(donor, {}).get(system)
+        line = None if series is None else series.at(day)
+        return 0 if line is None else line[0]
+
+    def keyed(self, donor: str, which: str, day: datetime.date) -> Money:
+        """*donor*'s committed or delivered amounts as of *day*, by currency and
+        commitment date."""
+        sums: dict[tuple[str, datetime.date], list[Any]] = {}
+        with localcontext(EXACT):
+            for currency, parts in self._parts[_WHICH[which]].get(donor, {}).items():
+                for start, since, amount, count, _ in parts:
+                    if start > day:
+                        break
+                    found = sums.get((currency, since))
+                    if found is None:
+                        sums[(currency, since)] = [amount, count]
+                    else:
+                        found[0] += amount
+                        found[1] += count
+        return {key: value for key, (value, count) in sums.items() if count}
+
+    def sources(self, donor: str, day: datetime.date) -> set[str]:
+        """The sources of *donor*'s records in force as of *day* that are counted,
+        discussed or stated (not cancelled, nor under an uncommitted package)."""
+        if self._sources is None:
+            self._sources = {}
+            for (owner, text), start in self._since.items():
+                self._sources.setdefault(owner, []).append((start, text))
+        found = {text for start, text in self._sources.get(donor, ()) if start <= day}
+        found.update(
+            text
+            for start, end, owner, text in self._spans
+            if owner == donor and start <= day < end
+        )
+        return found
+
+
+def _entry_day(entry: Discussed) -> datetime.date:
+    return entry[0]
+
+
+class _Running:
+    """Integer figures (a fixed number of them) from the day each value was reached, kept
+    flat in a machine array: a million-record ledger has millions of them."""
+
+    __slots__ = ("days", "values", "width")
+
+    def __init__(
+        self, days: list[datetime.date], values: array.array[int] | list[int], width: int
+    ) -> None:
+        self.days = days
+        self.values = values
+        self.width = width
+
+    def at(self, day: datetime.date) -> tuple[int, ...] | None:
+        position = bisect.bisect_right(self.days, day) - 1
+        if position < 0:
+            return None
+        width = self.width
+        return tuple(self.values[position * width : (position + 1) * width])
+
+
+def _running(by_day: dict[datetime.date, list[int]]) -> _Running:
+    """Integer changes by day summed into their running values (*by_day* is emptied)."""
+    days = sorted(by_day)
+    width = len(by_day[days[0]])
+    flat: list[int] = []
+    current: tuple[int, ...] = (0,) * width
+    for day in days:
+        current = tuple(map(operator.add, current, by_day.pop(day)))
+        flat.extend(current)
+    try:
+        return _Running(days, array.array("q", flat), width)
+    except OverflowError:  # beyond 64 bits: keep Python's integers
+        return _Running(days, flat, width)
+
+
+def _first(change: Sequence[Any]) -> Any:
+    return change[0]
+
+
+def _money_series(parts: list[_MoneyPart]) -> _Series[tuple[Decimal, int]]:
+    """Money changes summed into running (total, count) per day.
+
+    Each total is written with as many decimal places as the amounts it holds need, as a
+    plain sum of them would be, whatever was taken back before: a running sum of
+    ``0.50`` and then ``-0.50`` would otherwise leave ``100`` as ``100.00``.
+    """
+    parts.sort(key=_first)
+    days: list[datetime.date] = []
+    values: list[tuple[Decimal, int]] = []
+    total, count = Decimal(0), 0
+    lasting = 0  # the smallest exponent of the sums that are never taken back
+    exponents: dict[int, int] = {}  # how many amounts counted now have each exponent
+    for day, _, amount, number, exponent in parts:
+        total += amount
+        count += number
+        if exponent is None:
+            lasting = min(lasting, int(amount.as_tuple().exponent))
+        else:
+            exponents[exponent] = exponents.get(exponent, 0) + number
+        smallest = min([lasting, *(e for e, n in exponents.items() if n)])
+        value = (total.quantize(Decimal(1).scaleb(smallest)), count)
+        if days and days[-1] == day:
+            values[-1] = value
+        else:
+            days.append(day)
+            values.append(value)
+    return _Series(days, values)
 
 
 class Counting:
-    """Both engines over one ledger's columns; the timeline is built when first needed."""
+    """The counting engine over one ledger's columns, built when first needed."""
 
     def __init__(self, table: RecordTable, index: Index) -> None:
         self.pledges = _Pledges(table, index)
-        self.direct = Direct(self.pledges)
-        self._timeline: Timeline | None = None
-        self._checkpoints: Checkpoints | None = None
+        self._dated: Dated | None = None
 
     @property
-    def checkpoints(self) -> Checkpoints:
-        if self._checkpoints is None:
-            self._checkpoints = Checkpoints(self.pledges)
-        return self._checkpoints
-
-    @property
-    def timeline(self) -> Timeline:
-        if self._timeline is None:
-            self._timeline = Timeline(self.pledges)
-        return self._timeline
+    def dated(self) -> Dated:
+        if self._dated is None:
+            self._dated = Dated(self.pledges)
+        return self._dated

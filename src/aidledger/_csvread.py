@@ -342,9 +342,7 @@ def _plain(text: str, columns: list[list[str]], name: str, first_line: int) -> N
         column.extend(flat[c : end : width + 1])
 
 
-def _split_mixed(
-    text: str, columns: list[list[str]], name: str, first_line: int
-) -> Split:
+def _split_mixed(text: str, columns: list[list[str]], name: str, first_line: int) -> Split:
     """Runs of lines without quotes split on commas, records with quotes read by the csv
     module, in file order."""
     width = len(columns)

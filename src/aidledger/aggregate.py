@@ -11,8 +11,9 @@ that has an amount; quantities come from every active pledge; ``requested`` and
 from __future__ import annotations
 
 import datetime
+import functools
 import os
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
@@ -126,8 +127,17 @@ class DonorSummary:
     systems: tuple[SystemTotal, ...]
     discussed: tuple[Discussion, ...]
     checkpoints: tuple[CheckpointCheck, ...]
-    #: The sources cited by the records behind these figures (counted, discussed, stated).
-    sources: tuple[str, ...] = ()
+    # The sources, or how to find them: most summaries never look (see ``sources``).
+    _sources: Iterable[str] | Callable[[], Iterable[str]] = attrs.field(
+        default=(), eq=False, repr=False, alias="sources"
+    )
+
+    @functools.cached_property
+    def sources(self) -> tuple[str, ...]:
+        """The sources cited by the records behind these figures (counted, discussed,
+        stated), sorted; worked out when first read."""
+        found = self._sources
+        return tuple(sorted(found() if callable(found) else found))
 
     def name(self, locale: str = "en") -> str:
         """The donor's name in *locale*, from CLDR."""
@@ -297,7 +307,7 @@ def summarize(
     if as_of is None:
         return Summary(as_of=None, currency=currency, donors=())
     wanted = None if donors is None else frozenset(donors)
-    totals, reported = engine.direct.totals(as_of, wanted)
+    totals, reported = engine.dated.totals(as_of, wanted)
     checkpoints = _checkpoints(engine, reported, rate)
     entries = []
     for donor in sorted(totals):
@@ -307,8 +317,8 @@ def summarize(
         committed_total = delivered_total = None
         if currency is not None:
             culprit = _culprit(engine, donor)
-            committed_total = _converted(entry.committed, currency, rate, culprit)
-            delivered_total = _converted(entry.delivered, currency, rate, culprit)
+            committed_total = _converted(entry.keyed("committed"), currency, rate, culprit)
+            delivered_total = _converted(entry.keyed("delivered"), currency, rate, culprit)
         systems = tuple(
             SystemTotal(key, _system_name(catalog, key), *entry.systems[key])
             for key in sorted(entry.systems)
@@ -329,7 +339,7 @@ def summarize(
                 systems=systems,
                 discussed=discussed,
                 checkpoints=tuple(checkpoints.get(donor, ())),
-                sources=tuple(sorted(entry.sources)),
+                sources=entry.sources,
             )
         )
 
@@ -351,11 +361,11 @@ def _history(
     lines: dict[str, list[HistoryPoint]] = {}
     units: dict[str, str] = {}
     for day in days:
-        for donor, totals in engine.timeline.totals(day, donors).items():
+        for donor, totals in engine.dated.totals(day, donors)[0].items():
             if currency is not None:
                 culprit = _culprit(engine, donor)
-                committed = _converted(totals.committed, currency, rate, culprit).amount
-                delivered = _converted(totals.delivered, currency, rate, culprit).amount
+                committed = _converted(totals.keyed("committed"), currency, rate, culprit).amount
+                delivered = _converted(totals.keyed("delivered"), currency, rate, culprit).amount
                 units[donor] = currency
             else:
                 by_committed = totals.by_currency("committed")
@@ -489,19 +499,19 @@ def _reconcile(
     currency, donor, day = table.currency[row], table.donor[row], table.date[row]
     if system and quantity is not None:
         stated = Decimal(quantity)
-        ledger: Decimal | None = Decimal(engine.checkpoints.units(donor, system, day))
+        ledger: Decimal | None = Decimal(engine.dated.units(donor, system, day))
         reason = None
         unit = None
     elif not system and amount:
         stated = Decimal(amount)
         unit = currency
-        totals = engine.checkpoints.committed(donor, day)
+        totals = engine.dated.committed(donor, day)
         by_currency = totals.by_currency("committed")
         others = sorted(set(by_currency) - {currency})
         if not others:
             ledger, reason = by_currency.get(currency, Decimal(0)), None
         elif rate is not None:
-            ledger = _converted(totals.committed, currency, rate, culprit).amount
+            ledger = _converted(totals.keyed("committed"), currency, rate, culprit).amount
             reason = None
         else:
             ledger = None
