@@ -323,8 +323,12 @@ class Dated:
         self._fixed_money: tuple[dict[Any, list[str]], dict[Any, list[str]]] = ({}, {})
         self._fixed_systems: dict[tuple[str, str], list[int]] = {}  # their rows
         self._fixed_counts: dict[tuple[str, datetime.date], list[int]] = {}
-        # Shares that start and end: (day, donor, share, +1 or -1).
-        self._moves: list[tuple[datetime.date, str, Share, int]] = []
+        # Changes by day, summed in place as they are met: money by donor and currency,
+        # (donor, system) -> day -> [committed, delivered, undisclosed, shares] and
+        # donor -> day -> [top-level, of them with no amount].
+        self._parts: tuple[dict[str, dict[str, list[_MoneyPart]]], ...] = ({}, {})
+        self._system_parts: dict[tuple[str, str], dict[datetime.date, list[int]]] = {}
+        self._count_parts: dict[str, dict[datetime.date, list[int]]] = {}
         self._since: dict[tuple[str, str], datetime.date] = {}
         self._spans: list[tuple[datetime.date, datetime.date, str, str]] = []
         self._open_discussed: dict[str, list[Discussed]] = {}
@@ -335,7 +339,6 @@ class Dated:
         self._above: dict[str, tuple[datetime.date | None, Flags]] = {}
         self._final: _Chains | None = None
         self._money: tuple[dict[str, dict[str, _Series[tuple[Decimal, int]]]], ...]
-        self._parts: tuple[dict[str, dict[str, list[_MoneyPart]]], ...]
         self._systems: dict[str, dict[str, _Running]] = {}
         self._counts: dict[str, _Running] = {}
         self._sources: dict[str, list[tuple[datetime.date, str]]] | None = None
@@ -344,10 +347,11 @@ class Dated:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            self._walk()
-            # Only the pass needs to know the packages.
-            self._steady, self._above, self._final = {}, {}, None
-            self._finish()
+            with localcontext(EXACT):
+                self._walk()
+                # Only the pass needs to know the packages.
+                self._steady, self._above, self._final = {}, {}, None
+                self._finish()
         finally:
             if enabled:
                 gc.enable()
@@ -588,9 +592,9 @@ class Dated:
         for day, (new_share, text, reported, entry) in points:
             if new_share != share:
                 if share is not None:
-                    self._moves.append((day, donor, share, -1))
+                    self._move(day, donor, share, -1)
                 if new_share is not None:
-                    self._moves.append((day, donor, new_share, 1))
+                    self._move(day, donor, new_share, 1)
                 share = new_share
             values = (text or None, None if reported < 0 else reported, entry)
             for position, value in enumerate(values):
@@ -624,65 +628,61 @@ class Dated:
         else:
             self._closed_discussed.setdefault(donor, []).append((start, end, value))
 
+    def _move(self, day: datetime.date, donor: str, share: Share, sign: int) -> None:
+        """Add (*sign* 1) or take back (-1) a *share* from *day* on."""
+        system, units, delivered, undisclosed, currency, since = share[:6]
+        value, paid, top, hidden = share[6:]
+        if system:
+            line = self._system_parts.setdefault((donor, system), {}).setdefault(day, [0, 0, 0, 0])
+            line[0] += sign * units
+            line[1] += sign * delivered
+            line[2] += sign * undisclosed
+            line[3] += sign
+        if top:
+            counted = self._count_parts.setdefault(donor, {}).setdefault(day, [0, 0])
+            counted[0] += sign
+            counted[1] += sign * hidden
+        for which, text in enumerate((value, paid)):
+            if text:
+                amount = Decimal(text)
+                exponent = int(amount.as_tuple().exponent)
+                self._parts[which].setdefault(donor, {}).setdefault(currency, []).append(
+                    (day, since, amount if sign > 0 else -amount, sign, exponent)
+                )
+
     # --- running figures ----------------------------------------------------------------
 
     def _finish(self) -> None:
-        """Sum the changes by day into series."""
-        money_parts: tuple[dict[str, dict[str, list[_MoneyPart]]], ...] = ({}, {})
-        # Changes summed by day in place: (donor, system) -> day -> [committed, delivered,
-        # undisclosed, shares]; donor -> day -> [top-level, of them with no amount].
-        system_parts: dict[tuple[str, str], dict[datetime.date, list[int]]] = {}
-        count_parts: dict[str, dict[datetime.date, list[int]]] = {}
-        with localcontext(EXACT):
-            for which, fixed in enumerate(self._fixed_money):
-                parts = money_parts[which]
-                for (donor, currency, day), texts in fixed.items():
-                    total = sum(map(Decimal, texts), Decimal(0))
-                    parts.setdefault(donor, {}).setdefault(currency, []).append(
-                        (day, day, total, len(texts), None)
-                    )
-            for (donor, day), counted in self._fixed_counts.items():
-                count_parts.setdefault(donor, {})[day] = counted
-            self._fixed_money = ({}, {})
-            self._fixed_counts = {}
-            for day, donor, share, sign in self._moves:
-                system, units, delivered, undisclosed, currency, since = share[:6]
-                value, paid, top, hidden = share[6:]
-                if system:
-                    line = system_parts.setdefault((donor, system), {}).setdefault(
-                        day, [0, 0, 0, 0]
-                    )
-                    line[0] += sign * units
-                    line[1] += sign * delivered
-                    line[2] += sign * undisclosed
-                    line[3] += sign
-                if top:
-                    counted = count_parts.setdefault(donor, {}).setdefault(day, [0, 0])
-                    counted[0] += sign
-                    counted[1] += sign * hidden
-                for which, text in enumerate((value, paid)):
-                    if text:
-                        amount = Decimal(text)
-                        exponent = int(amount.as_tuple().exponent)
-                        money_parts[which].setdefault(donor, {}).setdefault(currency, []).append(
-                            (day, since, amount if sign > 0 else -amount, sign, exponent)
-                        )
-            self._moves = []
-            self._parts = money_parts
-            self._money = tuple(
-                {
-                    donor: {currency: _money_series(parts) for currency, parts in by.items()}
-                    for donor, by in money.items()
-                }
-                for money in money_parts
-            )
-        fixed_rows = self._fixed_systems
+        """Sum the changes by day into series (in the exact context)."""
+        for which, fixed in enumerate(self._fixed_money):
+            parts = self._parts[which]
+            for (donor, currency, day), texts in fixed.items():
+                total = sum(map(Decimal, texts), Decimal(0))
+                parts.setdefault(donor, {}).setdefault(currency, []).append(
+                    (day, day, total, len(texts), None)
+                )
+        self._fixed_money = ({}, {})
+        count_parts = self._count_parts
+        for (donor, day), (count, hidden) in self._fixed_counts.items():
+            counted = count_parts.setdefault(donor, {}).setdefault(day, [0, 0])
+            counted[0] += count
+            counted[1] += hidden
+        self._fixed_counts = {}
+        self._money = tuple(
+            {
+                donor: {currency: _money_series(parts) for currency, parts in by.items()}
+                for donor, by in money.items()
+            }
+            for money in self._parts
+        )
+        fixed_rows, system_parts = self._fixed_systems, self._system_parts
         for key in [*fixed_rows, *(key for key in system_parts if key not in fixed_rows)]:
             by_day = system_parts.pop(key, {})
             self._add_systems(by_day, fixed_rows.pop(key, ()))
             self._systems.setdefault(key[0], {})[key[1]] = _running(by_day)
         for donor, by_day in count_parts.items():
             self._counts[donor] = _running(by_day)
+        self._count_parts = {}
         for entries in self._open_discussed.values():
             entries.sort()
 
