@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import gc
+import pathlib
 
 import attrs
 import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+import aidledger
 from aidledger import Ledger, LoadError, Money, RateNotFoundError, Record, Status
 from tests import strategies as s
 from tests.reference import reference_summary, summary_as_plain
@@ -151,11 +153,18 @@ def test_unit_counts_beyond_64_bits_stay_exact() -> None:
     assert ledger.summarize()["US"].system("himars").committed == 2 * huge  # type: ignore[union-attr]
 
 
-def test_summarizing_leaves_the_garbage_collector_as_it_was() -> None:
-    # The engine pauses the cyclic collector while it builds its figures.
-    day = datetime.date(2023, 1, 1)
-    ledger = Ledger([Record(id="a", date=day, donor="US", amount="1", currency="USD",
-                            status="pledged")])  # fmt: skip
+def test_loading_and_summarizing_leave_the_garbage_collector_as_they_were(
+    tmp_path: pathlib.Path,
+) -> None:
+    # Loading and the engine pause the cyclic collector while they build columns and sums.
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text("id,date,donor,amount,currency,status\na,2023-01-01,US,1,USD,pledged\n")
+    bad.write_text("id,date,donor,amount,currency,status\na,2023-13-01,US,1,USD,pledged\n")
+    assert gc.isenabled()
+    ledger = aidledger.load(good)
+    assert gc.isenabled()
+    with pytest.raises(LoadError):
+        aidledger.load(bad)
     assert gc.isenabled()
     ledger.summarize()
     assert gc.isenabled()

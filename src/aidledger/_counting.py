@@ -14,13 +14,12 @@ from __future__ import annotations
 import array
 import bisect
 import datetime
-import gc
 import operator
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import Any, Generic, TypeVar
 
-from aidledger._table import Index, RecordTable
+from aidledger._table import Index, RecordTable, bulk
 from aidledger.model import Status
 from aidledger.money import EXACT
 
@@ -342,19 +341,11 @@ class Dated:
         self._systems: dict[str, dict[str, _Running]] = {}
         self._counts: dict[str, _Running] = {}
         self._sources: dict[str, list[tuple[datetime.date, str]]] | None = None
-        # The pass builds millions of small acyclic tuples and lists; the cyclic garbage
-        # collector would walk them all again and again for nothing.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            with localcontext(EXACT):
-                self._walk()
-                # Only the pass needs to know the packages.
-                self._steady, self._above, self._final = {}, {}, None
-                self._finish()
-        finally:
-            if enabled:
-                gc.enable()
+        with bulk(), localcontext(EXACT):
+            self._walk()
+            # Only the pass needs to know the packages.
+            self._steady, self._above, self._final = {}, {}, None
+            self._finish()
 
     # --- the pass over the pledges ------------------------------------------------------
 

@@ -9,7 +9,9 @@ exact decimal text as written, and repeated texts share one object.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -174,6 +176,20 @@ def _decimal(text: str) -> Decimal | None:
 
 def _text(value: Decimal | None) -> str:
     return "" if value is None else format(value, "f")
+
+
+@contextlib.contextmanager
+def bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of values are read or counted:
+    columns and sums hold no cycles, and collections would walk them again and again
+    (some 3 s of a million-record summary) for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 #: Fields that every record of a pledge must share (DESIGN 3.1).

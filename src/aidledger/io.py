@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from aidledger._csvread import read_csv
-from aidledger._table import RecordTable
+from aidledger._table import RecordTable, bulk
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
 from aidledger.ledger import Ledger
@@ -63,9 +63,10 @@ def load(*paths: str | os.PathLike[str], catalog: Catalog | None = None) -> Ledg
         raise TypeError("load() needs at least one path")
     catalog = catalog if catalog is not None else default_catalog()
     table = RecordTable()
-    for path in paths:
-        table.extend(_reader(_format(path))(path, catalog.resolve))
-    return Ledger._from_table(table, catalog)
+    with bulk():
+        for path in paths:
+            table.extend(_reader(_format(path))(path, catalog.resolve))
+        return Ledger._from_table(table, catalog)
 
 
 def bundled() -> Ledger:
