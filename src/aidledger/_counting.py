@@ -331,8 +331,12 @@ class Dated:
         self._since: dict[tuple[str, str], datetime.date] = {}
         self._spans: list[tuple[datetime.date, datetime.date, str, str]] = []
         self._open_discussed: dict[str, list[Discussed]] = {}
+        # Discussions that end: by donor, (start, end, entry) in order of start, and the
+        # same in order of end (a date is answered from whichever side is shorter).
         self._closed_discussed: dict[str, list[tuple[datetime.date, datetime.date, Discussed]]]
         self._closed_discussed = {}
+        self._closed_by_end: dict[str, list[tuple[datetime.date, datetime.date, Discussed]]]
+        self._closed_by_end = {}
         self._reported: list[tuple[datetime.date, datetime.date | None, int]] = []
         self._steady: dict[str, datetime.date | None] = {}
         self._above: dict[str, tuple[datetime.date | None, Flags]] = {}
@@ -676,6 +680,9 @@ class Dated:
         self._count_parts = {}
         for entries in self._open_discussed.values():
             entries.sort()
+        for donor, spans in self._closed_discussed.items():
+            spans.sort(key=_first)
+            self._closed_by_end[donor] = sorted(spans, key=_second)
 
     def _add_systems(self, by_day: dict[datetime.date, list[int]], rows: Sequence[int]) -> None:
         """Add the units of the fixed system *rows* to the changes of their days."""
@@ -736,9 +743,15 @@ class Dated:
     def _discussed(self, donor: str, day: datetime.date) -> list[Discussed]:
         entries = self._open_discussed.get(donor, [])
         found = entries[: bisect.bisect_right(entries, day, key=_entry_day)]
-        for start, end, entry in self._closed_discussed.get(donor, ()):
-            if start <= day < end:
-                found.append(entry)
+        by_start = self._closed_discussed.get(donor)
+        if by_start:
+            began = bisect.bisect_right(by_start, day, key=_first)
+            by_end = self._closed_by_end[donor]
+            ended = bisect.bisect_right(by_end, day, key=_second)
+            if began <= len(by_end) - ended:
+                found.extend(entry for _, end, entry in by_start[:began] if day < end)
+            else:
+                found.extend(entry for start, _, entry in by_end[ended:] if start <= day)
         return found
 
     def committed(self, donor: str, day: datetime.date) -> Totals:
@@ -831,6 +844,10 @@ def _running(by_day: dict[datetime.date, list[int]]) -> _Running:
 
 def _first(change: Sequence[Any]) -> Any:
     return change[0]
+
+
+def _second(change: Sequence[Any]) -> Any:
+    return change[1]
 
 
 def _money_series(parts: list[_MoneyPart]) -> _Series[tuple[Decimal, int]]:
