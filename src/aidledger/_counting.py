@@ -183,13 +183,15 @@ class _Chains:
             own = (status[node_row] in _COMMITTED, amount[node_row] != "")
             up = None if node in self.cycle else self._link(node)
             higher = None if up is None else self.memo[up]
-            self.memo[node] = (
-                own if higher is None else (own[0] and higher[0], own[1] or higher[1])
-            )
+            flags = own if higher is None else (own[0] and higher[0], own[1] or higher[1])
+            self.memo[node] = _FLAGS[flags]  # one object per value: there are four
         return self.memo[package]
 
 
 _UNKNOWN = object()
+_FLAGS: dict[tuple[bool, bool], tuple[bool, bool]] = {
+    (a, b): (a, b) for a in (False, True) for b in (False, True)
+}
 
 
 def _on_cycles(parent: Mapping[str, str], starts: Iterator[str] | list[str]) -> set[str]:
@@ -328,7 +330,9 @@ class Dated:
         self._parts: tuple[dict[str, dict[str, list[_MoneyPart]]], ...] = ({}, {})
         self._system_parts: dict[tuple[str, str], dict[datetime.date, list[int]]] = {}
         self._count_parts: dict[str, dict[datetime.date, list[int]]] = {}
-        self._since: dict[tuple[str, str], datetime.date] = {}
+        # The day from which each source of a donor is cited for good, by donor.
+        self._since: dict[str, dict[str, datetime.date]] = {}
+        self._since.update((donor, {}) for donor in set(table.donor))
         self._spans: list[tuple[datetime.date, datetime.date, str, str]] = []
         self._open_discussed: dict[str, list[Discussed]] = {}
         # Discussions that end: by donor, (start, end, entry) in order of start, and the
@@ -339,16 +343,14 @@ class Dated:
         self._closed_by_end = {}
         self._reported: list[tuple[datetime.date, datetime.date | None, int]] = []
         self._steady: dict[str, datetime.date | None] = {}
-        self._above: dict[str, tuple[datetime.date | None, Flags]] = {}
         self._final: _Chains | None = None
         self._money: tuple[dict[str, dict[str, _Series[tuple[Decimal, int]]]], ...]
         self._systems: dict[str, dict[str, _Running]] = {}
         self._counts: dict[str, _Running] = {}
-        self._sources: dict[str, list[tuple[datetime.date, str]]] | None = None
         with bulk(), localcontext(EXACT):
             self._walk()
             # Only the pass needs to know the packages.
-            self._steady, self._above, self._final = {}, {}, None
+            self._steady, self._final = {}, None
             self._finish()
 
     # --- the pass over the pledges ------------------------------------------------------
@@ -358,22 +360,18 @@ class Dated:
         changes by then; ``"moving"`` when it does (or when *pledge* is its own package)."""
         if package == pledge:
             return "moving"
-        known = self._above.get(package)
-        if known is None:
-            known = self._above[package] = self._package(package)
-        steady, flags = known
-        if steady is None or steady > day:
+        steady = self._steady.get(package, _UNKNOWN)
+        if steady is _UNKNOWN:
+            if package not in self.pledges.index:
+                return None
+            steady = self._steady_from(package, set())
+        if steady is None or steady > day:  # type: ignore[operator]
             return "moving"
-        return flags
+        return self._chains().above(package)
 
-    def _package(self, package: str) -> tuple[datetime.date | None, Flags]:
-        """From which day *package* and its chain no longer change (``None``: never), and
-        what the items below see of them from then on."""
-        if package not in self.pledges.index:
-            return (datetime.date.min, None)
-        steady = self._steady_from(package, set())
-        if steady is None:
-            return (None, None)
+    def _chains(self) -> _Chains:
+        """The package chains as they end (asked only of packages that are steady by the
+        day in question, which have no cycle above them)."""
         if self._final is None:
             index = self.pledges.index
 
@@ -381,10 +379,9 @@ class Dated:
                 rows = index.get(pledge)
                 return rows[-1] if isinstance(rows, list) else rows
 
-            # (Only packages with no cycle above them are asked about: no cycles to find.)
             table = self.table
             self._final = _Chains(last_row, table.part_of, table.status, table.amount, ())
-        return (steady, self._final.above(package))
+        return self._final
 
     def _steady_from(self, pledge: str, seen: set[str]) -> datetime.date | None:
         """The day from which *pledge* exists and neither it nor its chain changes in what
@@ -444,8 +441,8 @@ class Dated:
                         (day, pledge, system_of[row], state)
                     )
                 text = source[row]
-                if text and since.get((donor, text), never) > day:
-                    since[(donor, text)] = day
+                if text and since[donor].get(text, never) > day:
+                    since[donor][text] = day
                 continue
             flags: Flags | str = None
             package = part_of[row]
@@ -457,8 +454,10 @@ class Dated:
                 if flags is not None and not flags[0]:
                     continue  # a package above is not committed: nothing counts
             text = source[row]
-            if text and since.get((donor, text), never) > day:
-                since[(donor, text)] = day
+            if text:
+                cited = since[donor]
+                if cited.get(text, never) > day:
+                    cited[text] = day
             system = system_of[row]
             if system:
                 held = fixed_systems.get((donor, system))
@@ -612,8 +611,9 @@ class Dated:
     ) -> None:
         if position == 0:  # a source
             if end is None:
-                if self._since.get((donor, value), datetime.date.max) > start:
-                    self._since[(donor, value)] = start
+                cited = self._since[donor]
+                if cited.get(value, datetime.date.max) > start:
+                    cited[value] = start
             else:
                 self._spans.append((start, end, donor, value))
         elif position == 1:  # a checkpoint in force
@@ -789,11 +789,7 @@ class Dated:
     def sources(self, donor: str, day: datetime.date) -> set[str]:
         """The sources of *donor*'s records in force as of *day* that are counted,
         discussed or stated (not cancelled, nor under an uncommitted package)."""
-        if self._sources is None:
-            self._sources = {}
-            for (owner, text), start in self._since.items():
-                self._sources.setdefault(owner, []).append((start, text))
-        found = {text for start, text in self._sources.get(donor, ()) if start <= day}
+        found = {text for text, start in self._since.get(donor, {}).items() if start <= day}
         found.update(
             text
             for start, end, owner, text in self._spans
@@ -886,6 +882,9 @@ class Counting:
     def __init__(self, table: RecordTable, index: Index) -> None:
         self.pledges = _Pledges(table, index)
         self._dated: Dated | None = None
+        #: Answers that never change for this ledger, kept by the modules above (a
+        #: checkpoint's reconciliation on its own date, by row).
+        self.memo: dict[str, dict[Any, Any]] = {}
 
     @property
     def dated(self) -> Dated:

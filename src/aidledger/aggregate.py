@@ -483,9 +483,22 @@ def reconcile(engine: Counting, rows: list[int], rate: Converter | None) -> list
     (DESIGN 3.5), in the order given. With *rate*, amounts in other currencies are
     converted into the checkpoint's."""
     table = engine.pledges.table
-    return [
-        _reconcile(engine, table, row, rate, _culprit(engine, table.donor[row])) for row in rows
-    ]
+    if rate is not None:
+        return [
+            _reconcile(engine, table, row, rate, _culprit(engine, table.donor[row]))
+            for row in rows
+        ]
+    # Without rates, a checkpoint's figures depend on nothing but the ledger: summaries at
+    # many dates reconcile each checkpoint in force once.
+    memo: dict[int, CheckpointCheck] = engine.memo.setdefault("checkpoints", {})
+    found = []
+    for row in rows:
+        check = memo.get(row)
+        if check is None:
+            culprit = _culprit(engine, table.donor[row])
+            check = memo[row] = _reconcile(engine, table, row, None, culprit)
+        found.append(check)
+    return found
 
 
 def _reconcile(

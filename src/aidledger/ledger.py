@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from aidledger import aggregate
 from aidledger._counting import Counting
-from aidledger._table import Index, RecordTable, index_pledges
+from aidledger._table import Index, RecordTable, bulk, index_pledges
 from aidledger.aggregate import Summary
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
@@ -171,7 +171,11 @@ class Ledger:
         if currency is not None:
             check_currency(currency)
         rate = None if rates is None else rates.rate
-        return aggregate.summarize(self._counting(), self._catalog, as_of, donors, currency, rate)
+        # (One collection after the summary's objects, not several while they are made:
+        # with a large ledger loaded, a full collection walks all of its columns.)
+        with bulk():
+            counting = self._counting()
+            return aggregate.summarize(counting, self._catalog, as_of, donors, currency, rate)
 
     def validate(
         self, currency: str | None = None, rates: RateTable | None = None
