@@ -14,7 +14,7 @@ from __future__ import annotations
 import array
 import bisect
 import datetime
-import operator
+import itertools
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import Any, Generic, TypeVar
@@ -367,21 +367,20 @@ class Dated:
             steady = self._steady_from(package, set())
         if steady is None or steady > day:  # type: ignore[operator]
             return "moving"
-        return self._chains().above(package)
-
-    def _chains(self) -> _Chains:
-        """The package chains as they end (asked only of packages that are steady by the
-        day in question, which have no cycle above them)."""
-        if self._final is None:
+        final = self._final
+        if final is None:
             index = self.pledges.index
 
             def last_row(pledge: str) -> int | None:
                 rows = index.get(pledge)
                 return rows[-1] if isinstance(rows, list) else rows
 
+            # The chains as they end, asked only of packages that are steady by the day in
+            # question, which have no cycle above them.
             table = self.table
-            self._final = _Chains(last_row, table.part_of, table.status, table.amount, ())
-        return self._final
+            final = self._final = _Chains(last_row, table.part_of, table.status, table.amount, ())
+        flags = final.memo.get(package, _UNKNOWN)
+        return final.above(package) if flags is _UNKNOWN else flags  # type: ignore[return-value]
 
     def _steady_from(self, pledge: str, seen: set[str]) -> datetime.date | None:
         """The day from which *pledge* exists and neither it nor its chain changes in what
@@ -803,39 +802,36 @@ def _entry_day(entry: Discussed) -> datetime.date:
 
 
 class _Running:
-    """Integer figures (a fixed number of them) from the day each value was reached, kept
-    flat in a machine array: a million-record ledger has millions of them."""
+    """Integer figures (a fixed number of them) from the day each value was reached, a
+    machine array per figure: a million-record ledger has millions of them."""
 
-    __slots__ = ("days", "values", "width")
+    __slots__ = ("days", "figures")
 
     def __init__(
-        self, days: list[datetime.date], values: array.array[int] | list[int], width: int
+        self, days: list[datetime.date], figures: list[array.array[int] | list[int]]
     ) -> None:
         self.days = days
-        self.values = values
-        self.width = width
+        self.figures = figures
 
     def at(self, day: datetime.date) -> tuple[int, ...] | None:
         position = bisect.bisect_right(self.days, day) - 1
         if position < 0:
             return None
-        width = self.width
-        return tuple(self.values[position * width : (position + 1) * width])
+        return tuple(figure[position] for figure in self.figures)
 
 
 def _running(by_day: dict[datetime.date, list[int]]) -> _Running:
     """Integer changes by day summed into their running values (*by_day* is emptied)."""
     days = sorted(by_day)
-    width = len(by_day[days[0]])
-    flat: list[int] = []
-    current: tuple[int, ...] = (0,) * width
-    for day in days:
-        current = tuple(map(operator.add, current, by_day.pop(day)))
-        flat.extend(current)
-    try:
-        return _Running(days, array.array("q", flat), width)
-    except OverflowError:  # beyond 64 bits: keep Python's integers
-        return _Running(days, flat, width)
+    changes = list(map(by_day.pop, days))
+    figures: list[array.array[int] | list[int]] = []
+    for figure in zip(*changes, strict=True):
+        running = list(itertools.accumulate(figure))
+        try:
+            figures.append(array.array("q", running))
+        except OverflowError:  # beyond 64 bits: keep Python's integers
+            figures.append(running)
+    return _Running(days, figures)
 
 
 def _first(change: Sequence[Any]) -> Any:
@@ -859,20 +855,18 @@ def _money_series(parts: list[_MoneyPart]) -> _Series[tuple[Decimal, int]]:
     total, count = Decimal(0), 0
     lasting = 0  # the smallest exponent of the sums that are never taken back
     exponents: dict[int, int] = {}  # how many amounts counted now have each exponent
-    for day, _, amount, number, exponent in parts:
+    for position, (day, _, amount, number, exponent) in enumerate(parts, 1):
         total += amount
         count += number
         if exponent is None:
             lasting = min(lasting, int(amount.as_tuple().exponent))
         else:
             exponents[exponent] = exponents.get(exponent, 0) + number
+        if position < len(parts) and parts[position][0] == day:
+            continue  # the day's value is its last
         smallest = min([lasting, *(e for e, n in exponents.items() if n)])
-        value = (total.quantize(Decimal(1).scaleb(smallest)), count)
-        if days and days[-1] == day:
-            values[-1] = value
-        else:
-            days.append(day)
-            values.append(value)
+        days.append(day)
+        values.append((total.quantize(Decimal(1).scaleb(smallest)), count))
     return _Series(days, values)
 
 
