@@ -742,29 +742,33 @@ RESOLVED = {
     "Armored High Mobility Multipurpose Wheeled Vehicle": "humvee",
     "AT4 anti-tank weapon": "at4",
     "Bayraktar TB2 drone": "bayraktar-tb2",
+    "BMC Kirpi": "kirpi",
     "BMP-1": "bmp-1",
     "Brimstone-1 missile": "brimstone",
     "Bushmaster Protected Mobility Vehicles": "bushmaster",
     "BVP-1 infantry fighting vehicle": "bmp-1",
     "CAESAR artillery howitzer": "caesar",
     "Carl Gustav M2 recoilless rifle": "carl-gustaf",
+    "D-30 Howitzer": "d-30",
     "Dana Howitzer": "dana",
+    "Dingo 2": "dingo",
     "FH70 155mm howitzer": "fh-70",
     "Gepard rapid-fire armored vehicle": "gepard",
     "Guided Multiple Launch Rocket System round": "gmlrs",
-    "Harpoon coastal defense missile": "harpoon",
     "Harpoon coastal defense missile system": "harpoon",
+    "Harpoon coastal defense missile": "harpoon",
     "HIMARS 142 multiple rocket launcher": "himars",
     "Iris-T SLM": "iris-t",
-    "Javelin": "javelin",
     "Javelin anti-armor systems": "javelin",
     "Javelin anti-tank missile": "javelin",
+    "Javelin": "javelin",
     "light anti-armor weapon": "light-anti-armour-weapon",
+    "M101 105mm howitzer": "m101",
     "M109 A3GM 155mm howitzer": "m109",
     "M113 armored personnel carrier": "m113",
     "M119 105mm howitzer": "m119",
-    "M270 weapon system": "m270",
     "M270 weapon system (Norway)": "m270",
+    "M270 weapon system": "m270",
     "M31A1 munition": "gmlrs",
     "M72 rocket launcher": "m72-law",
     "M777 howitzer": "m777",
@@ -787,11 +791,12 @@ RESOLVED = {
     "Puma Unmanned Aerial System": "puma-uas",
     "RGW 90 Matador": "rgw-90",
     "RM-70 multiple rocket launcher": "rm-70",
+    "Roshel Senator 4x4 armored personnel carrier": "senator",
     "S-300 air defence system": "s-300",
     "Scan Eagle Unmanned Aerial Systems": "scaneagle",
     "Starstreak anti-aircraft missile system": "starstreak",
-    "Stinger anti-aircraft system": "stinger",
     "Stinger anti-aircraft system (Latvia)": "stinger",
+    "Stinger anti-aircraft system": "stinger",
     "Stinger missile": "stinger",
     "Stormer armoured vehicle with Starstreak anti-air missile launchers": "stormer-hvm",
     "Strela missile": "strela",
@@ -908,10 +913,10 @@ def test_shared_table_names_resolved(shared: tuple[Ledger, ImportReport]) -> Non
     items = [r for r in ledger if r.note and r.note.startswith("Kiel item: ")]
     assert len(items) == 636
     resolved = {r.system for r in items if r.system}
-    assert len([r for r in items if r.system]) == 138
+    assert len([r for r in items if r.system]) == 143
     assert resolved == set(RESOLVED.values())
     unresolved = [e for e in report if e.rule == "no-system"]
-    assert len(unresolved) == 636 - 138
+    assert len(unresolved) == 636 - 143
     names = {e.value.strip() for e in unresolved}
     assert not names & set(RESOLVED)
 
