@@ -462,6 +462,11 @@ SPELLED = [
     ("Dingo 2", "dingo"),
     ("Roshel Senator APC", "senator"),
     ("Mirage 2000-5F", "mirage-2000"),
+    ("RM-70 Vampire", "rm-70"),  # the modernised RM-70, not the VAMPIRE counter-drone system
+    ("VAMPIRE", "vampire"),
+    ("RBS 70 NG", "rbs-70"),
+    ("RGM-84L", "harpoon"),
+    ("Kirpi II", "kirpi"),
 ]
 
 NOT_A_SYSTEM = [
@@ -506,6 +511,7 @@ NOT_A_SYSTEM = [
     "T-64",
     "BMP-2",
     "Msta-B",  # the towed howitzer, not the 2S19 Msta-S
+    "RM-70 and VAMPIRE",
     "Challenger 3",
     "Leopard 3",
     "Marder 2",
