@@ -15,7 +15,7 @@ import array
 import bisect
 import datetime
 import itertools
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import Any, Generic, TypeVar
 
@@ -95,15 +95,6 @@ class _Pledges:
         self.table = table
         self.index = index
         self.commitment: dict[str, datetime.date] = {}
-        self._packages: set[str] | None = None
-
-    @property
-    def packages(self) -> set[str]:
-        """The ids that some pledge names as its package (whether or not they exist)."""
-        if self._packages is None:
-            self._packages = set(self.table.part_of)
-            self._packages.discard("")
-        return self._packages
 
     def rows(self, pledge: str) -> list[int]:
         rows = self.index[pledge]
@@ -121,44 +112,34 @@ class _Pledges:
 
 
 class _Chains:
-    """The package chains as of one date (DESIGN 3.2), each worked out once per package.
+    """The package chains as the ledger ends (DESIGN 3.2), each worked out once.
 
     ``above(package)`` gives the :data:`Flags` that an item whose ``part_of`` names
-    *package* sees. ``cycle`` holds the pledges on a cycle of links: their own links are
-    ignored, and a walk from outside stops at the first of them.
+    *package* sees. The engine asks only about packages whose chain is settled, which
+    have no cycle above them (a cycle's links come and go with the dates of its records).
     """
 
-    def __init__(
-        self,
-        row_of: Callable[[str], int | None],
-        part_of: list[str],
-        status: list[Status],
-        amount: list[str],
-        packages: Collection[str],
-    ) -> None:
-        self.row_of = row_of
-        self.part_of = part_of
-        self.status = status
-        self.amount = amount
+    def __init__(self, table: RecordTable, index: Index) -> None:
+        self.index = index
+        self.part_of = table.part_of
+        self.status = table.status
+        self.amount = table.amount
         self.memo: dict[str, Flags] = {}
-        # Only a pledge that is some pledge's package can be on a cycle.
-        links = {}
-        for package in packages:
-            up = self._link(package)
-            if up is not None:
-                links[package] = up
-        deeper = [package for package, up in links.items() if up in links]
-        self.cycle: set[str] = _on_cycles(links, deeper) if deeper else set()
+
+    def _row(self, pledge: str) -> int | None:
+        """The last row of *pledge*, if it exists."""
+        rows = self.index.get(pledge)
+        return rows[-1] if isinstance(rows, list) else rows
 
     def _link(self, pledge: str) -> str | None:
         """The package *pledge* names, if both exist and the package is not ``reported``."""
-        row = self.row_of(pledge)
+        row = self._row(pledge)
         if row is None:
             return None
         package = self.part_of[row]
         if not package:
             return None
-        package_row = self.row_of(package)
+        package_row = self._row(package)
         if package_row is None or self.status[package_row] is _REPORTED:
             return None
         return package
@@ -167,21 +148,23 @@ class _Chains:
         known = self.memo.get(package, _UNKNOWN)
         if known is not _UNKNOWN:
             return known  # type: ignore[return-value]
-        row = self.row_of(package)
+        row = self._row(package)
         if row is None or self.status[row] is _REPORTED:
             self.memo[package] = None
             return None
-        path = []
+        path: list[str] = []
         node: str | None = package
         while node is not None and node not in self.memo:
+            if node in path:
+                raise AssertionError(f"the chain above {package!r} runs into a cycle")
             path.append(node)
-            node = None if node in self.cycle else self._link(node)
-        status, amount, row_of = self.status, self.amount, self.row_of
+            node = self._link(node)
+        status, amount = self.status, self.amount
         for node in reversed(path):
-            node_row = row_of(node)
+            node_row = self._row(node)
             assert node_row is not None
             own = (status[node_row] in _COMMITTED, amount[node_row] != "")
-            up = None if node in self.cycle else self._link(node)
+            up = self._link(node)
             higher = None if up is None else self.memo[up]
             flags = own if higher is None else (own[0] and higher[0], own[1] or higher[1])
             self.memo[node] = _FLAGS[flags]  # one object per value: there are four
@@ -192,27 +175,6 @@ _UNKNOWN = object()
 _FLAGS: dict[tuple[bool, bool], tuple[bool, bool]] = {
     (a, b): (a, b) for a in (False, True) for b in (False, True)
 }
-
-
-def _on_cycles(parent: Mapping[str, str], starts: Iterator[str] | list[str]) -> set[str]:
-    """The pledges on a cycle of *parent* links (a self-link included), walking from
-    *starts*."""
-    done: set[str] = set()
-    cycles: set[str] = set()
-    for start in starts:
-        if start in done:
-            continue
-        path: list[str] = []
-        on_path: set[str] = set()
-        node: str | None = start
-        while node is not None and node not in done and node not in on_path:
-            path.append(node)
-            on_path.add(node)
-            node = parent.get(node)
-        if node is not None and node in on_path:
-            cycles.update(path[path.index(node) :])
-        done.update(path)
-    return cycles
 
 
 def _chain_of(
@@ -316,8 +278,6 @@ class Dated:
     def __init__(self, pledges: _Pledges) -> None:
         self.pledges = pledges
         table = self.table = pledges.table
-        dates = table.date
-        self.last_date = max(dates) if dates else None
         self._first_day: dict[str, datetime.date] = {}
         # Figures that hold from a day on: money by (donor, currency, day) as text,
         # the rows of systems by (donor, system), top-level counts by (donor, day).
@@ -369,16 +329,7 @@ class Dated:
             return "moving"
         final = self._final
         if final is None:
-            index = self.pledges.index
-
-            def last_row(pledge: str) -> int | None:
-                rows = index.get(pledge)
-                return rows[-1] if isinstance(rows, list) else rows
-
-            # The chains as they end, asked only of packages that are steady by the day in
-            # question, which have no cycle above them.
-            table = self.table
-            final = self._final = _Chains(last_row, table.part_of, table.status, table.amount, ())
+            final = self._final = _Chains(self.table, self.pledges.index)
         flags = final.memo.get(package, _UNKNOWN)
         return final.above(package) if flags is _UNKNOWN else flags  # type: ignore[return-value]
 
