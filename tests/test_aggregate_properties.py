@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import Counter
 from decimal import Decimal
 
@@ -234,3 +235,29 @@ def test_amounts_by_commitment_date_add_up_to_the_totals(
                 assert since <= day
                 added[currency] = added.get(currency, Decimal(0)) + amount
             assert added == entry.by_currency(which)
+
+
+@given(records=s.record_lists(max_pledges=10))
+def test_history_steps_are_the_summaries_of_their_days(records: list[Record]) -> None:
+    # One currency, so that every donor's history can be drawn without rates.
+    records = [attrs.evolve(r, currency="USD") if r.currency else r for r in records]
+    ledger = Ledger(records)
+    history = ledger.summarize().history()
+    for donor in {r.donor for r in records}:
+        points = history.lines.get(donor, ())
+        for a, b in itertools.pairwise(points):  # a point where the value changes
+            assert a.date < b.date and (a.committed, a.delivered) != (b.committed, b.delivered)
+        for day in sorted({r.date for r in records}):
+            summary = ledger.summarize(as_of=day)
+            entry = next((e for e in summary.donors if e.donor == donor), None)
+            expected = (
+                (Decimal(0), Decimal(0))
+                if entry is None
+                else tuple(
+                    money["USD"].amount if "USD" in money else Decimal(0)
+                    for money in (entry.committed, entry.delivered)
+                )
+            )
+            before = [p for p in points if p.date <= day]
+            got = (before[-1].committed, before[-1].delivered) if before else (0, 0)
+            assert got == expected, (donor, day)

@@ -658,14 +658,29 @@ class Dated:
     # --- questions ------------------------------------------------------------------------
 
     def totals(
-        self, as_of: datetime.date, donors: Collection[str] | None = None
+        self,
+        as_of: datetime.date,
+        donors: Collection[str] | None = None,
+        *,
+        money_only: bool = False,
     ) -> tuple[dict[str, Totals], list[int]]:
-        """Per-donor figures as of *as_of*, and the rows of the checkpoints in force."""
+        """Per-donor figures as of *as_of*, and the rows of the checkpoints in force.
+
+        With *money_only*, only the committed and delivered money is filled in, and no
+        checkpoints are looked up (for a history day by day).
+        """
         result: dict[str, Totals] = {}
         for donor, first in self._first_day.items():
             if first > as_of or (donors is not None and donor not in donors):
                 continue
             totals = result[donor] = Totals(self, donor, as_of)
+            for which, into in ((0, totals.committed), (1, totals.delivered)):
+                for currency, money in self._money[which].get(donor, {}).items():
+                    value = money.at(as_of)
+                    if value is not None and value[1]:
+                        into[currency] = value[0]
+            if money_only:
+                continue
             counts = self._counts.get(donor)
             found = None if counts is None else counts.at(as_of)
             if found is not None:
@@ -674,12 +689,9 @@ class Dated:
                 line = series.at(as_of)
                 if line is not None and line[3]:
                     totals.systems[system] = list(line[:3])
-            for which, into in ((0, totals.committed), (1, totals.delivered)):
-                for currency, money in self._money[which].get(donor, {}).items():
-                    value = money.at(as_of)
-                    if value is not None and value[1]:
-                        into[currency] = value[0]
             totals.discussed = self._discussed(donor, as_of)
+        if money_only:
+            return result, []
         table = self.table
         reported = [
             row

@@ -361,7 +361,7 @@ def _history(
     lines: dict[str, list[HistoryPoint]] = {}
     units: dict[str, str] = {}
     for day in days:
-        for donor, totals in engine.dated.totals(day, donors)[0].items():
+        for donor, totals in engine.dated.totals(day, donors, money_only=True)[0].items():
             if currency is not None:
                 culprit = _culprit(engine, donor)
                 committed = _converted(totals.keyed("committed"), currency, rate, culprit).amount
