@@ -223,3 +223,14 @@ class AppendingBatches(RuleBasedStateMachine):
 
 
 TestAppendingBatches = AppendingBatches.TestCase
+
+
+def test_donor_summaries_compare_by_their_sources_too() -> None:
+    # Sources are worked out when first read, but equality and hashing still see them.
+    first = aidledger.bundled().summarize()["US"]
+    again = aidledger.bundled().summarize()["US"]
+    assert first == again and hash(first) == hash(again)
+    assert first.sources and first.sources == tuple(sorted(first.sources))
+    other = attrs.evolve(first, sources=("https://example.org/other",))
+    assert other != first
+    assert other.sources == ("https://example.org/other",)

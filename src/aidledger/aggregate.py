@@ -107,6 +107,10 @@ def _money_map(value: Mapping[str, Money]) -> Mapping[str, Money]:
     return MappingProxyType(dict(sorted(value.items())))
 
 
+def _resolved(sources: Iterable[str] | Callable[[], Iterable[str]]) -> tuple[str, ...]:
+    return tuple(sorted(sources() if callable(sources) else sources))
+
+
 @attrs.frozen
 class DonorSummary:
     """What one donor has committed, delivered and discussed as of a date.
@@ -128,16 +132,16 @@ class DonorSummary:
     discussed: tuple[Discussion, ...]
     checkpoints: tuple[CheckpointCheck, ...]
     # The sources, or how to find them: most summaries never look (see ``sources``).
+    # Compared (and hashed) as the sources they stand for.
     _sources: Iterable[str] | Callable[[], Iterable[str]] = attrs.field(
-        default=(), eq=False, repr=False, alias="sources"
+        default=(), eq=_resolved, repr=False, alias="sources"
     )
 
     @functools.cached_property
     def sources(self) -> tuple[str, ...]:
         """The sources cited by the records behind these figures (counted, discussed,
         stated), sorted; worked out when first read."""
-        found = self._sources
-        return tuple(sorted(found() if callable(found) else found))
+        return _resolved(self._sources)
 
     def name(self, locale: str = "en") -> str:
         """The donor's name in *locale*, from CLDR."""
