@@ -467,6 +467,13 @@ SPELLED = [
     ("RBS 70 NG", "rbs-70"),
     ("RGM-84L", "harpoon"),
     ("Kirpi II", "kirpi"),
+    ("Lockheed Martin Desert Hawk", "desert-hawk"),  # a drone, not the Hawk
+    ("Desert Hawk III", "desert-hawk"),
+    ("VAMPIRE Counter-Unmanned Aerial System", "vampire"),
+    ("Mamba 4x4 armoured vehicle", "mamba"),
+    ("Lince armoured car", "iveco-lmv"),
+    ("M80A infantry fighting vehicle", "m-80a"),
+    ("Hellfire missiles", "hellfire"),
 ]
 
 NOT_A_SYSTEM = [
@@ -512,12 +519,13 @@ NOT_A_SYSTEM = [
     "BMP-2",
     "Msta-B",  # the towed howitzer, not the 2S19 Msta-S
     "RM-70 and VAMPIRE",
+    "Counter-Unmanned Aerial System",
+    "Hellfire missiles guidance unit",
     "Challenger 3",
     "Leopard 3",
     "Marder 2",
     "AMX-10P",
     "Black Hawk helicopters",
-    "Lockheed Martin Desert Hawk",
     "Puma",  # the drone or the infantry fighting vehicle?
     "Leopards",  # 1 or 2?
     # nothing
@@ -634,7 +642,7 @@ KIEL = [
     ("support equipment for Scan Eagle UAS systems", None),
     ("Bayraktar TB2 drone", "bayraktar-tb2"),
     ("Warmate drone", "warmate"),
-    ("Lockheed Martin Desert Hawk", None),
+    ("Lockheed Martin Desert Hawk", "desert-hawk"),
     ("Loitering munition", None),
     ("Counter-Unmanned Aerial System", None),
     ("Mi-17", "mi-17"),

@@ -742,6 +742,7 @@ RESOLVED = {
     "Armored High Mobility Multipurpose Wheeled Vehicle": "humvee",
     "AT4 anti-tank weapon": "at4",
     "Bayraktar TB2 drone": "bayraktar-tb2",
+    "Black Hornet drone": "black-hornet",
     "BMC Kirpi": "kirpi",
     "BMP-1": "bmp-1",
     "Brimstone-1 missile": "brimstone",
@@ -753,28 +754,36 @@ RESOLVED = {
     "Dana Howitzer": "dana",
     "Dingo 2": "dingo",
     "FH70 155mm howitzer": "fh-70",
+    "FlyEye drone": "flyeye",
     "Gepard rapid-fire armored vehicle": "gepard",
     "Guided Multiple Launch Rocket System round": "gmlrs",
     "Harpoon coastal defense missile system": "harpoon",
     "Harpoon coastal defense missile": "harpoon",
+    "Hellfire missiles": "hellfire",
     "HIMARS 142 multiple rocket launcher": "himars",
     "Iris-T SLM": "iris-t",
     "Javelin anti-armor systems": "javelin",
     "Javelin anti-tank missile": "javelin",
     "Javelin": "javelin",
     "light anti-armor weapon": "light-anti-armour-weapon",
+    "Lince armoured car": "iveco-lmv",
+    "Lockheed Martin Desert Hawk": "desert-hawk",
     "M101 105mm howitzer": "m101",
     "M109 A3GM 155mm howitzer": "m109",
     "M113 armored personnel carrier": "m113",
+    "M114 155mm Howitzer": "m114",
     "M119 105mm howitzer": "m119",
     "M270 weapon system (Norway)": "m270",
     "M270 weapon system": "m270",
     "M31A1 munition": "gmlrs",
     "M72 rocket launcher": "m72-law",
     "M777 howitzer": "m777",
+    "M80A infantry fighting vehicle": "m-80a",
+    "Mamba 4x4 armoured vehicle": "mamba",
     "Mars II": "m270",
     "MaxxPro Mine Resistant Ambush Protected Vehicles": "mrap",
     "Mi-17": "mi-17",
+    "Mi-2": "mi-2",
     "Mi-24 attack helicopter": "mi-24",
     "Milan": "milan",
     "Mistral Air Defence Launcher": "mistral",
@@ -789,11 +798,13 @@ RESOLVED = {
     "PT-91 Twardy": "pt-91",
     "Puma unmanned aerial system": "puma-uas",
     "Puma Unmanned Aerial System": "puma-uas",
+    "RBS 17 anti-ship missile system": "rbs-17",
     "RGW 90 Matador": "rgw-90",
     "RM-70 multiple rocket launcher": "rm-70",
     "Roshel Senator 4x4 armored personnel carrier": "senator",
     "S-300 air defence system": "s-300",
     "Scan Eagle Unmanned Aerial Systems": "scaneagle",
+    "Soviet-made RPG-18 anti-tank missile launcher": "rpg-18",
     "Starstreak anti-aircraft missile system": "starstreak",
     "Stinger anti-aircraft system (Latvia)": "stinger",
     "Stinger anti-aircraft system": "stinger",
@@ -805,6 +816,8 @@ RESOLVED = {
     "T-55 tank": "t-55",
     "Tactical unmanned aerial system": "tactical-uas",
     "Tube-Launched, Optically-Tracked, Wire-Guided (TOW) missiles": "tow",
+    "VAMPIRE Counter-Unmanned Aerial System": "vampire",
+    "VAMTAC 4x4 armored vehicle": "vamtac",
     "Warmate drone": "warmate",
     "YPR-765 infantry vehicle": "ypr-765",
     "Zusana-2 howitzer": "zuzana",
@@ -913,10 +926,10 @@ def test_shared_table_names_resolved(shared: tuple[Ledger, ImportReport]) -> Non
     items = [r for r in ledger if r.note and r.note.startswith("Kiel item: ")]
     assert len(items) == 636
     resolved = {r.system for r in items if r.system}
-    assert len([r for r in items if r.system]) == 143
+    assert len([r for r in items if r.system]) == 159
     assert resolved == set(RESOLVED.values())
     unresolved = [e for e in report if e.rule == "no-system"]
-    assert len(unresolved) == 636 - 143
+    assert len(unresolved) == 636 - 159
     names = {e.value.strip() for e in unresolved}
     assert not names & set(RESOLVED)
 

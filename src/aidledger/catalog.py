@@ -21,8 +21,8 @@ How :meth:`Catalog.resolve` reads a name:
    singular only when the singular is a catalog word and the plural is not, so ``HIMARS``,
    ``NASAMS`` and ``Abrams`` stay whole. Roman ``II``/``III``/``IV`` read as numbers.
 2. Common phrases read as one word: ``anti-armour`` = ``anti-tank``, ``drone`` = ``UAV`` =
-   ``unmanned aerial system``, ``surface-to-air``, ``multiple rocket launcher``, ``missile
-   system`` = ``system``, ``command launch unit`` ...
+   ``unmanned aerial system``, ``counter-drone`` = ``counter-UAS``, ``surface-to-air``,
+   ``multiple rocket launcher``, ``missile system`` = ``system``, ``command launch unit`` ...
 3. The key, name and aliases of every system are read the same way and looked for as whole
    words in the name; longer matches win over the shorter ones they overlap. A match may be
    followed by a variant (``Leopard 2A6``, ``M2A2 ODS Bradley``), but an alias ending in a
@@ -267,6 +267,10 @@ _PHRASES = {
     "anti armor": "antitank",
     "anti ship": "antiship",
     "coastal defense": "coastaldefense",
+    "counter unmanned aerial system": "cuas",
+    "counter unmanned aircraft system": "cuas",
+    "counter uas": "cuas",
+    "anti uas": "cuas",
     "unmanned aerial system": "uas",
     "unmanned aircraft system": "uas",
     "unmanned aerial vehicle": "uas",
@@ -321,6 +325,7 @@ _GENERIC = _word_set(
     antitank atgm antiship coastaldefense battery unit piece mrap protected mobility patrol
     utility multipurpose rapid fire recoilless modernized modernised modified upgraded
     refurbished used surplus new version variant type mk mark air ground surface anti defense
+    cuas
     """
 )
 # Words beside a match that make the name an accessory or another item, never the system.
@@ -343,10 +348,10 @@ _AMMUNITION = _word_set(
 )
 _MUNITION_WORDS = frozenset({"missile", "rocket", "round", "munition", "interceptor", "pod"})
 _PREPOSITIONS = frozenset({"for", "to", "with", "on"})
-# Well-known names that contain a catalog alias but are other things ("Desert Hawk" is a drone).
+# Well-known names that contain a catalog alias but are other things ("Black Hawk" is a
+# helicopter).
 _NOT_SYSTEMS = (
     "Black Hawk",
-    "Desert Hawk",
     "Global Hawk",
     "Sea Hawk",
     "BAE Hawk",
