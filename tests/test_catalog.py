@@ -474,6 +474,10 @@ SPELLED = [
     ("Lince armoured car", "iveco-lmv"),
     ("M80A infantry fighting vehicle", "m-80a"),
     ("Hellfire missiles", "hellfire"),
+    # counts in brackets, with what is counted
+    ("Patriot (1 battery)", "patriot"),
+    ("NASAMS (2 fire units)", "nasams"),
+    ("HIMARS (4 launchers)", "himars"),
 ]
 
 NOT_A_SYSTEM = [

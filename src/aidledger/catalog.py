@@ -17,9 +17,10 @@ How :meth:`Catalog.resolve` reads a name:
    or digit separates words, and so does a change between letters and digits, so
    ``PzH2000``, ``PzH 2000`` and ``pzh-2000`` are the same words. Calibres (``155mm``,
    ``105-mm``, ``.50 cal``), drive layouts (``6x6``), counts (``4x`` or ``12`` first, ``x4``,
-   ``(12)``), possessives and plurals (``Bradleys``, ``M777s``) are dropped; a word is made
-   singular only when the singular is a catalog word and the plural is not, so ``HIMARS``,
-   ``NASAMS`` and ``Abrams`` stay whole. Roman ``II``/``III``/``IV`` read as numbers.
+   ``(12)``, ``(2 batteries)``), possessives and plurals (``Bradleys``, ``M777s``) are
+   dropped; a word is made singular only when the singular is a catalog word and the plural
+   is not, so ``HIMARS``, ``NASAMS`` and ``Abrams`` stay whole. Roman ``II``/``III``/``IV``
+   read as numbers.
 2. Common phrases read as one word: ``anti-armour`` = ``anti-tank``, ``drone`` = ``UAV`` =
    ``unmanned aerial system``, ``counter-drone`` = ``counter-UAS``, ``surface-to-air``,
    ``multiple rocket launcher``, ``missile system`` = ``system``, ``command launch unit`` ...
@@ -195,9 +196,11 @@ _CALIBRE = re.compile(
 )
 _TIMES = "x\u00d7"  # x and the multiplication sign
 _DRIVE = re.compile(rf"(?<![a-z0-9])[0-9]+\s*[{_TIMES}]\s*[0-9]+(?![a-z0-9])")  # "6x6"
-_COUNT = re.compile(  # "x4", "(12)", "(4 units)"
+_COUNT = re.compile(  # "x4", "(12)", "(4 units)", "(1 battery)"
     rf"(?<![a-z0-9])[{_TIMES}]\s*[0-9]+(?![a-z0-9])"
-    rf"|\(\s*[{_TIMES}]?\s*[0-9]+(?:[.,][0-9]{{3}})*\s*(?:units?|pcs|pieces?)?\s*\)"
+    rf"|\(\s*[{_TIMES}]?\s*[0-9]+(?:[.,][0-9]{{3}})*\s*"
+    r"(?:(?:fire\s+)?units?|pcs|pieces?|batter(?:y|ies)|systems?|launchers?|vehicles?|sets?)?"
+    r"\s*\)"
 )
 _LEADING_COUNT = re.compile(  # "4x", "12 ", "1,000 "
     rf"^\s*[0-9]+(?:[.,][0-9]{{3}})*(?:\s*[{_TIMES}]\s*|\s+)(?=[a-z(\"'])"
