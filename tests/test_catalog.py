@@ -478,6 +478,10 @@ SPELLED = [
     ("Patriot (1 battery)", "patriot"),
     ("NASAMS (2 fire units)", "nasams"),
     ("HIMARS (4 launchers)", "himars"),
+    # calibres with the barrel length
+    ("Krab 155 mm/52", "krab"),
+    ("PzH 2000 155mm L/52", "pzh-2000"),
+    ("M109A3GN 155/39", "m109"),
 ]
 
 NOT_A_SYSTEM = [

@@ -16,11 +16,11 @@ How :meth:`Catalog.resolve` reads a name:
 1. Spelling: Unicode NFKC, case-folded, accents dropped; every character other than a letter
    or digit separates words, and so does a change between letters and digits, so
    ``PzH2000``, ``PzH 2000`` and ``pzh-2000`` are the same words. Calibres (``155mm``,
-   ``105-mm``, ``.50 cal``), drive layouts (``6x6``), counts (``4x`` or ``12`` first, ``x4``,
-   ``(12)``, ``(2 batteries)``), possessives and plurals (``Bradleys``, ``M777s``) are
-   dropped; a word is made singular only when the singular is a catalog word and the plural
-   is not, so ``HIMARS``, ``NASAMS`` and ``Abrams`` stay whole. Roman ``II``/``III``/``IV``
-   read as numbers.
+   ``105-mm``, ``.50 cal``, with a barrel length: ``155mm/52``, ``L/52``), drive layouts
+   (``6x6``), counts (``4x`` or ``12`` first, ``x4``, ``(12)``, ``(2 batteries)``),
+   possessives and plurals (``Bradleys``, ``M777s``) are dropped; a word is made singular
+   only when the singular is a catalog word and the plural is not, so ``HIMARS``, ``NASAMS``
+   and ``Abrams`` stay whole. Roman ``II``/``III``/``IV`` read as numbers.
 2. Common phrases read as one word: ``anti-armour`` = ``anti-tank``, ``drone`` = ``UAV`` =
    ``unmanned aerial system``, ``counter-drone`` = ``counter-UAS``, ``surface-to-air``,
    ``multiple rocket launcher``, ``missile system`` = ``system``, ``command launch unit`` ...
@@ -193,6 +193,8 @@ _POSSESSIVE = re.compile("(?<=[a-z0-9])['\u2019]s(?![a-z0-9])")
 _CALIBRE = re.compile(
     r"(?<![a-z0-9.,])(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\s*-?\s*"
     r"(?:mm|cm|millimet(?:er|re)s?|cal(?:iber|ibre)?)(?![a-z])"
+    r"(?:\s*/\s*[0-9]+(?![0-9a-z]))?"  # and the barrel length in calibres: "155mm/52"
+    r"|(?<![a-z0-9])(?:l|[0-9]{2,3})\s*/\s*[0-9]{2}(?![0-9a-z])"  # "L/52", "155/52"
 )
 _TIMES = "x\u00d7"  # x and the multiplication sign
 _DRIVE = re.compile(rf"(?<![a-z0-9])[0-9]+\s*[{_TIMES}]\s*[0-9]+(?![a-z0-9])")  # "6x6"
