@@ -482,6 +482,12 @@ SPELLED = [
     ("Krab 155 mm/52", "krab"),
     ("PzH 2000 155mm L/52", "pzh-2000"),
     ("M109A3GN 155/39", "m109"),
+    # Cyrillic, as Ukrainian and Russian sources write Soviet designations
+    ("Т-72", "t-72"),
+    ("БМП-1", "bmp-1"),
+    ("2С1 Гвоздика", "2s1"),
+    ("Мі-8", "mi-8"),
+    ("Бук-М1", "buk"),
 ]
 
 NOT_A_SYSTEM = [

@@ -20,7 +20,8 @@ How :meth:`Catalog.resolve` reads a name:
    (``6x6``), counts (``4x`` or ``12`` first, ``x4``, ``(12)``, ``(2 batteries)``),
    possessives and plurals (``Bradleys``, ``M777s``) are dropped; a word is made singular
    only when the singular is a catalog word and the plural is not, so ``HIMARS``, ``NASAMS``
-   and ``Abrams`` stay whole. Roman ``II``/``III``/``IV`` read as numbers.
+   and ``Abrams`` stay whole. Roman ``II``/``III``/``IV`` read as numbers, and Cyrillic as
+   English-language lists transliterate it (T-72, BMP-1 or Buk written in Cyrillic).
 2. Common phrases read as one word: ``anti-armour`` = ``anti-tank``, ``drone`` = ``UAV`` =
    ``unmanned aerial system``, ``counter-drone`` = ``counter-UAS``, ``surface-to-air``,
    ``multiple rocket launcher``, ``missile system`` = ``system``, ``command launch unit`` ...
@@ -370,6 +371,35 @@ _NOT_SYSTEMS = (
 )
 
 
+# Cyrillic letters as English-language lists transliterate Soviet and Ukrainian designations
+# (T-72, BMP-1, Buk, Gvozdika, Mi-8 written in Cyrillic); accents are dropped before, so
+# the short i reads as i. Escaped, as many of the letters look Latin.
+_CYRILLIC = str.maketrans(
+    {
+        **dict(
+            zip(
+                "\u0430\u0431\u0432\u0433\u0491\u0434\u0435\u0437\u0438\u0456\u043a"
+                "\u043b\u043c\u043d\u043e\u043f\u0440\u0441\u0442\u0443\u0444\u044b",
+                "abvggdeziiklmnoprstufy",
+                strict=True,
+            )
+        ),
+        "\u0436": "zh",
+        "\u0445": "kh",
+        "\u0446": "ts",
+        "\u0447": "ch",
+        "\u0448": "sh",
+        "\u0449": "shch",
+        "\u044e": "yu",
+        "\u044f": "ya",
+        "\u0454": "ye",
+        "\u044d": "e",
+        "\u044c": "",
+        "\u044a": "",
+    }
+)
+
+
 def _simplify(text: str) -> str:
     """Case-folded ASCII-ish text without calibres, drive layouts, counts and possessives."""
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -377,6 +407,7 @@ def _simplify(text: str) -> str:
         char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
     )
     text = text.replace("\u0131", "i")  # dotless i, so that case changes never matter
+    text = text.translate(_CYRILLIC)
     text = _POSSESSIVE.sub("", text)
     text = _CALIBRE.sub(" ", text)
     text = _DRIVE.sub(" ", text)
