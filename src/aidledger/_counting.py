@@ -328,8 +328,7 @@ class Dated:
         if steady is None or steady > day:  # type: ignore[operator]
             return "moving"
         final = self._final
-        if final is None:
-            final = self._final = _Chains(self.table, self.pledges.index)
+        assert final is not None  # made when the pass starts
         flags = final.memo.get(package, _UNKNOWN)
         return final.above(package) if flags is _UNKNOWN else flags  # type: ignore[return-value]
 
@@ -371,6 +370,8 @@ class Dated:
         fixed_systems, fixed_counts, since = self._fixed_systems, self._fixed_counts, self._since
         open_discussed = self._open_discussed
         flags_of = self._flags
+        self._final = _Chains(table, index)
+        steady_of, settled, date = self._steady.get, self._final.memo.get, datetime.date
         never = datetime.date.max
         for pledge, rows in index.items():
             if rows.__class__ is not int:
@@ -397,7 +398,13 @@ class Dated:
             flags: Flags | str = None
             package = part_of[row]
             if package:
-                flags = flags_of(package, day, pledge)
+                # (The usual case of _flags inline: a settled package already worked out.)
+                steady = steady_of(package, _UNKNOWN)
+                known = settled(package, _UNKNOWN) if steady.__class__ is date else _UNKNOWN
+                if known is not _UNKNOWN and steady <= day and package != pledge:  # type: ignore[operator]
+                    flags = known  # type: ignore[assignment]
+                else:
+                    flags = flags_of(package, day, pledge)
                 if flags.__class__ is str:
                     self._moving(pledge, [row])
                     continue
