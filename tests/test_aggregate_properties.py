@@ -216,7 +216,7 @@ def test_checkpoint_figures_are_the_summary_figures_of_their_day(
                 if donor in summary
                 else {}
             )
-            assert engine.committed(donor, day).committed == expected
+            assert engine.money(donor, day).committed == expected
         for donor, system in systems:
             line = summary[donor].system(system) if donor in summary else None
             assert engine.units(donor, system, day) == (line.committed if line else 0)

@@ -15,6 +15,7 @@ import array
 import bisect
 import datetime
 import itertools
+import operator
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import Any, Generic, TypeVar
@@ -28,7 +29,6 @@ __all__ = ["Counting", "Dated", "Totals"]
 _PLEDGED, _DELIVERED = Status.PLEDGED, Status.DELIVERED
 _REPORTED, _CANCELLED = Status.REPORTED, Status.CANCELLED
 _COMMITTED = (_PLEDGED, _DELIVERED)
-_DISCUSSED = (Status.REQUESTED, Status.CONSIDERING)
 
 #: Committed or delivered money of a donor: (currency, commitment date) -> exact sum.
 Money = dict[tuple[str, datetime.date], Decimal]
@@ -680,12 +680,7 @@ class Dated:
         for donor, first in self._first_day.items():
             if first > as_of or (donors is not None and donor not in donors):
                 continue
-            totals = result[donor] = Totals(self, donor, as_of)
-            for which, into in ((0, totals.committed), (1, totals.delivered)):
-                for currency, money in self._money[which].get(donor, {}).items():
-                    value = money.at(as_of)
-                    if value is not None and value[1]:
-                        into[currency] = value[0]
+            totals = result[donor] = self.money(donor, as_of)
             if money_only:
                 continue
             counts = self._counts.get(donor)
@@ -711,7 +706,7 @@ class Dated:
 
     def _discussed(self, donor: str, day: datetime.date) -> list[Discussed]:
         entries = self._open_discussed.get(donor, [])
-        found = entries[: bisect.bisect_right(entries, day, key=_entry_day)]
+        found = entries[: bisect.bisect_right(entries, day, key=_first)]
         by_start = self._closed_discussed.get(donor)
         if by_start:
             began = bisect.bisect_right(by_start, day, key=_first)
@@ -723,13 +718,17 @@ class Dated:
                 found.extend(entry for start, _, entry in by_end[ended:] if start <= day)
         return found
 
-    def committed(self, donor: str, day: datetime.date) -> Totals:
-        """*donor*'s committed money as of *day* (only ``committed`` is filled in)."""
+    def money(self, donor: str, day: datetime.date) -> Totals:
+        """*donor*'s committed and delivered money as of *day* (nothing else filled in)."""
         totals = Totals(self, donor, day)
-        for currency, money in self._money[0].get(donor, {}).items():
-            value = money.at(day)
-            if value is not None and value[1]:
-                totals.committed[currency] = value[0]
+        for which, into in (
+            (_COMMITTED_MONEY, totals.committed),
+            (_DELIVERED_MONEY, totals.delivered),
+        ):
+            for currency, series in self._money[which].get(donor, {}).items():
+                value = series.at(day)
+                if value is not None and value[1]:
+                    into[currency] = value[0]
         return totals
 
     def units(self, donor: str, system: str, day: datetime.date) -> int:
@@ -767,10 +766,6 @@ class Dated:
         return found
 
 
-def _entry_day(entry: Discussed) -> datetime.date:
-    return entry[0]
-
-
 class _Running:
     """Integer figures (a fixed number of them) from the day each value was reached, a
     machine array per figure: a million-record ledger has millions of them."""
@@ -804,12 +799,8 @@ def _running(by_day: dict[datetime.date, list[int]]) -> _Running:
     return _Running(days, figures)
 
 
-def _first(change: Sequence[Any]) -> Any:
-    return change[0]
-
-
-def _second(change: Sequence[Any]) -> Any:
-    return change[1]
+# The first and second fields: a change's or a span's day, a span's end.
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def _money_series(parts: list[_MoneyPart]) -> _Series[tuple[Decimal, int]]:

@@ -522,7 +522,7 @@ def _reconcile(
     elif not system and amount:
         stated = Decimal(amount)
         unit = currency
-        totals = engine.dated.committed(donor, day)
+        totals = engine.dated.money(donor, day)
         by_currency = totals.by_currency("committed")
         others = sorted(set(by_currency) - {currency})
         if not others:
