@@ -68,19 +68,10 @@ def _parser() -> _Parser:
         help="per-donor totals as of a date",
         description="Per-donor totals as of a date (DESIGN 3). With no LEDGER, the bundled one.",
     )
-    summary.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files (.csv)")
     summary.add_argument(
-        "--donor",
-        nargs="+",
-        action="extend",
-        type=_donor,
-        metavar="CODE",
-        help="only these donors (ISO 3166-1 alpha-2 codes or EU)",
+        "ledgers", nargs="*", metavar="LEDGER", help="ledger files (.csv, .json, .jsonl)"
     )
-    summary.add_argument(
-        "--as-of", type=_date, metavar="DATE", help="date (default: the latest record's)"
-    )
-    _rate_options(summary, currency=True)
+    _scope_options(summary)
     summary.add_argument("--locale", default="en", help="language of names and numbers")
     summary.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
 
@@ -116,18 +107,7 @@ def _parser() -> _Parser:
         "'aidledger[plot]'). With no LEDGER, the bundled one.",
     )
     plot.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
-    plot.add_argument(
-        "--donor",
-        nargs="+",
-        action="extend",
-        type=_donor,
-        metavar="CODE",
-        help="only these donors (ISO 3166-1 alpha-2 codes or EU)",
-    )
-    plot.add_argument(
-        "--as-of", type=_date, metavar="DATE", help="date (default: the latest record's)"
-    )
-    _rate_options(plot, currency=True)
+    _scope_options(plot)
     plot.add_argument("--locale", default="en", help="language of labels, names and numbers")
     plot.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the chart: .png, .svg or .pdf"
@@ -204,6 +184,22 @@ def _import_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the full import report (CSV: row, column, value, rule, action)",
     )
+
+
+def _scope_options(parser: argparse.ArgumentParser) -> None:
+    """Which donors, as of which day, in which currency: what summary and plot share."""
+    parser.add_argument(
+        "--donor",
+        nargs="+",
+        action="extend",
+        type=_donor,
+        metavar="CODE",
+        help="only these donors (ISO 3166-1 alpha-2 codes or EU)",
+    )
+    parser.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="date (default: the latest record's)"
+    )
+    _rate_options(parser, currency=True)
 
 
 def _rate_options(parser: argparse.ArgumentParser, currency: bool) -> None:
