@@ -1,7 +1,7 @@
-"""A plain, slow second implementation of the counting rules (DESIGN 3.1 and 3.2).
+"""A plain, slow second implementation of the counting rules (docs/counting-rules.md).
 
 Written straight from the text over lists of records, sharing no code with the library's
-engine, so that property tests can compare the two on any ledger.
+engines, so that property tests can compare them with it on any ledger.
 """
 
 from __future__ import annotations
@@ -11,17 +11,21 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from aidledger import Record, Status
+from aidledger import UNDISCLOSED, Record, Status
 
 COMMITTED = {Status.PLEDGED, Status.DELIVERED}
+#: A donor entry: (donor, recipient).
+Entry = tuple[str, str]
 
 
 def reference_summary(
     records: list[Record], as_of: datetime.date, resolve: Any = None, by_date: bool = False
-) -> dict[str, dict[str, Any]]:
-    """Per-donor figures as plain dicts: committed/delivered by currency, pledges,
-    undisclosed_value, systems {key: [committed, delivered, undisclosed]}, discussed, and
-    the sources of the records in force that are counted, discussed or stated.
+) -> dict[Entry, dict[str, Any]]:
+    """Figures per (donor, recipient) as plain dicts: committed/delivered by currency,
+    pledges, undisclosed_value, undisclosed_delivered_value, systems {key: {"figures":
+    [committed, delivered, undisclosed quantity, undisclosed delivered], "variants": {name as
+    written: the same four}}}, discussed (date, id, key, status, name as written), and the
+    sources of the records in force that are counted, discussed or stated.
 
     *resolve* maps a system name to its catalog key (or ``None``: kept as written). With
     *by_date*, each donor also gets ``committed_by_date``: the committed amounts by
@@ -74,12 +78,13 @@ def reference_summary(
     out: dict[str, dict[str, Any]] = {}
     for pledge, record in state.items():
         donor = out.setdefault(
-            record.donor,
+            (record.donor, record.recipient),
             {
                 "committed": defaultdict(Decimal),
                 "delivered": defaultdict(Decimal),
                 "pledges": 0,
                 "undisclosed_value": 0,
+                "undisclosed_delivered_value": 0,
                 "systems": {},
                 "discussed": [],
                 "sources": set(),
@@ -88,7 +93,9 @@ def reference_summary(
         )
         if record.status in (Status.REQUESTED, Status.CONSIDERING):
             system = None if record.system is None else key(record.system)
-            donor["discussed"].append((record.date, pledge, system, record.status.value))
+            donor["discussed"].append(
+                (record.date, pledge, system, record.status.value, record.system)
+            )
         links = chain(pledge)
         active = record.status in COMMITTED and all(state[p].status in COMMITTED for p in links)
         cited = active or record.status not in (*COMMITTED, Status.CANCELLED)
@@ -97,15 +104,27 @@ def reference_summary(
         if not active:
             continue
         if record.system is not None:
-            line = donor["systems"].setdefault(key(record.system), [0, 0, 0])
+            line = donor["systems"].setdefault(
+                key(record.system), {"figures": [0, 0, 0, 0], "variants": {}}
+            )
+            variant = line["variants"].setdefault(record.system, [0, 0, 0, 0])
+            figures = [0, 0, 0, 0]
             if record.quantity is None:
-                line[2] += 1
+                figures[2] = 1
             else:
-                line[0] += record.quantity
+                figures[0] = record.quantity
             if record.status is Status.DELIVERED:
-                line[1] += record.quantity or 0
+                if record.quantity is None:
+                    figures[3] = 1
+                else:
+                    figures[1] = record.quantity
+            elif record.delivered_quantity is UNDISCLOSED:
+                figures[3] = 1
             else:
-                line[1] += record.delivered_quantity or 0
+                figures[1] = record.delivered_quantity or 0
+            for position, value in enumerate(figures):
+                line["figures"][position] += value
+                variant[position] += value
         if any(state[p].amount is not None for p in links):
             continue
         if not links:
@@ -117,7 +136,9 @@ def reference_summary(
             if by_date:
                 donor["committed_by_date"][(record.currency, commitment(pledge))] += record.amount
         delivered = record.amount if record.status is Status.DELIVERED else record.delivered_amount
-        if delivered is not None:
+        if delivered is UNDISCLOSED or (record.status is Status.DELIVERED and delivered is None):
+            donor["undisclosed_delivered_value"] += 1
+        elif delivered is not None:
             donor["delivered"][record.currency] += delivered
     for donor in out.values():
         donor["committed"] = dict(donor["committed"])
@@ -127,21 +148,30 @@ def reference_summary(
     return out
 
 
-def summary_as_plain(summary: Any) -> dict[str, dict[str, Any]]:
+def _figures(line: Any) -> list[int]:
+    return [line.committed, line.delivered, line.undisclosed_quantity, line.undisclosed_delivered]
+
+
+def summary_as_plain(summary: Any) -> dict[Entry, dict[str, Any]]:
     """A library summary in the shape of :func:`reference_summary`."""
     out = {}
     for entry in summary:
-        out[entry.donor] = {
+        out[entry.donor, entry.recipient] = {
             "committed": {c: m.amount for c, m in entry.committed.items()},
             "delivered": {c: m.amount for c, m in entry.delivered.items()},
             "pledges": entry.pledges,
             "undisclosed_value": entry.undisclosed_value,
+            "undisclosed_delivered_value": entry.undisclosed_delivered_value,
             "systems": {
-                line.system: [line.committed, line.delivered, line.undisclosed_quantity]
+                line.system: {
+                    "figures": _figures(line),
+                    "variants": {v.name: _figures(v) for v in line.variants},
+                }
                 for line in entry.systems
             },
             "discussed": [
-                (item.date, item.id, item.system, item.status.value) for item in entry.discussed
+                (item.date, item.id, item.system, item.status.value, item.name)
+                for item in entry.discussed
             ],
             "sources": list(entry.sources),
         }

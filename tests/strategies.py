@@ -13,11 +13,20 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from aidledger import Record, Status
+from aidledger import UNDISCLOSED, Record, Status
 
 DONORS = ("US", "FR", "DE", "GB", "EU")
 CURRENCIES = ("USD", "EUR", "GBP", "JPY")
 SYSTEMS = ("himars", "nasams", "patriot", "bradley", "leopard-2", "Mystery Launcher")
+#: How each system may be written: the records of one pledge may spell it differently.
+SPELLINGS = {
+    "himars": ("himars", "HIMARS", "M142 HIMARS"),
+    "nasams": ("nasams", "NASAMS"),
+    "patriot": ("patriot", "MIM-104 Patriot"),
+    "bradley": ("Bradley", "M2A2 Bradley", "M2A2 ODS Bradley IFV"),
+    "leopard-2": ("Leopard 2A4", "Leopard 2A6", "leopard-2"),
+    "Mystery Launcher": ("Mystery Launcher",),
+}
 FIRST_DAY = datetime.date(2022, 2, 24)
 
 dates = st.integers(min_value=0, max_value=40).map(
@@ -63,18 +72,22 @@ def snapshot(draw: st.DrawFn, pledge: str, shape: dict[str, object]) -> Record:
     delivered_quantity = draw(
         st.one_of(
             st.none(),
+            st.just(UNDISCLOSED),
             st.integers(0, quantity) if quantity is not None else quantities,
         )
     )
     delivered_amount = draw(
         st.one_of(
             st.none(),
+            st.just(UNDISCLOSED),
             amounts if amount is None else amounts.map(lambda a: min(a, amount)),
         )
     )
     currency = None
-    if amount is not None or delivered_amount is not None or draw(st.booleans()):
+    if amount is not None or isinstance(delivered_amount, Decimal) or draw(st.booleans()):
         currency = draw(st.sampled_from(CURRENCIES))
+    system = shape["system"]
+    written = None if system is None else draw(st.sampled_from(SPELLINGS[str(system)]))
     return Record(
         id=pledge,
         date=draw(dates),
@@ -85,7 +98,10 @@ def snapshot(draw: st.DrawFn, pledge: str, shape: dict[str, object]) -> Record:
         delivered_quantity=delivered_quantity,
         delivered_amount=delivered_amount,
         source=draw(st.one_of(st.none(), texts(max_size=8))),
-        **shape,  # type: ignore[arg-type]
+        donor=shape["donor"],  # type: ignore[arg-type]
+        recipient=shape["recipient"],  # type: ignore[arg-type]
+        part_of=shape["part_of"],  # type: ignore[arg-type]
+        system=written,
     )
 
 
@@ -191,6 +207,8 @@ def wide_records(draw: st.DrawFn, max_pledges: int = 6) -> list[Record]:
                     quantity=draw(st.one_of(st.none(), quantities)),
                     amount=amount,
                     currency=draw(st.sampled_from(CURRENCIES)) if amount is not None else None,
+                    delivered_quantity=draw(st.one_of(st.none(), st.just(UNDISCLOSED))),
+                    delivered_amount=draw(st.one_of(st.none(), st.just(UNDISCLOSED))),
                     authority=draw(st.one_of(st.none(), text)),
                     source=draw(st.one_of(st.none(), text)),
                     note=draw(st.one_of(st.none(), text)),

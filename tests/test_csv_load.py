@@ -39,11 +39,13 @@ def test_a_well_formed_file_loads_every_field(tmp_path: Path) -> None:
         'p1,2023-01-06,US,,HIMARS,4,2850000000.50,USD,1,100,pledged,PDA,pkg,"Reuters, 2023",'
         '"a ""quoted"" note\nover two lines"\n',
     )
-    (record,) = aidledger.load(path)
+    ledger = aidledger.load(path)
+    (record,) = ledger
     assert record.id == "p1"
     assert record.date == datetime.date(2023, 1, 6)
     assert record.recipient == "UA"
-    assert record.system == "himars"
+    assert record.system == "HIMARS"  # as written; the ledger resolves it
+    assert ledger.pledge(record.id).system == "himars"
     assert record.quantity == 4
     assert record.amount == Decimal("2850000000.50")
     assert record.delivered_quantity == 1

@@ -316,7 +316,9 @@ def test_converted_totals_are_the_rounded_exact_sums(
         exact = sum(
             (
                 Fraction(amount) * rates.rate(currency, target, day)
-                for (currency, day), amount in expected[entry.donor]["committed_by_date"].items()
+                for (currency, day), amount in expected[entry.donor, entry.recipient][
+                    "committed_by_date"
+                ].items()
             ),
             Fraction(0),
         )

@@ -38,9 +38,11 @@ def test_a_json_document_loads(tmp_path: Path) -> None:
             {**RECORD, "id": "b", "quantity": 4, "note": None, "recipient": None},
         ],
     )
-    first, second = aidledger.load(path)
+    ledger = aidledger.load(path)
+    first, second = ledger
     assert str(first.amount) == "2850000000.50"
-    assert first.system == "himars"
+    assert first.system == "HIMARS"
+    assert ledger.pledge(first.id).system == "himars"
     assert (second.quantity, second.note, second.recipient) == (4, None, "UA")
 
 

@@ -22,13 +22,15 @@ def test_a_list_of_supplied_weapons_becomes_a_ledger() -> None:
     assert (himars.date, himars.donor, himars.system, himars.quantity) == (
         datetime.date(2022, 10, 4),
         "US",
-        "himars",
+        "M142 HIMARS",
         38,
     )
+    assert ledger.pledge("list-2").system == "himars"
     assert himars.status is Status.PLEDGED
     assert himars.source == "https://www.defense.gov/News/Releases/"
     assert himars.note == "from a list of supplied weapons"
-    assert records["list-3"].system == "pzh-2000"
+    assert records["list-3"].system == "PzH 2000 155mm"
+    assert ledger.pledge("list-3").system == "pzh-2000"
     assert records["list-3"].status is Status.DELIVERED
     assert records["list-4"].quantity == 1400
     assert records["list-4"].source is None

@@ -170,7 +170,7 @@ def test_the_validate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == "0 errors, 6 warnings, 3 notes"
-    assert "aidledger/data/ledger.csv:74: warning: checkpoint 'us-total-2023-01-05'" in out
+    assert "aidledger/data/ledger.csv:78: warning: checkpoint 'us-total-2023-01-05'" in out
     path = tmp_path / "bad.csv"
     path.write_text(HEADER + "a,2023-01-01,US,,,,,,pledged,nowhere\n")
     assert main(["validate", str(path)]) == 1

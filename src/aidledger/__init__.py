@@ -9,7 +9,6 @@ up to per donor: exact (``Decimal``), traceable to the records and sources behin
 38
 """
 
-from aidledger.aggregate import CheckpointCheck, Discussion, DonorSummary, Summary, SystemTotal
 from aidledger.catalog import Catalog, System, default_catalog
 from aidledger.errors import (
     AidLedgerError,
@@ -22,11 +21,23 @@ from aidledger.errors import (
 from aidledger.fx import Quote, RateTable, ecb_rates, load_rates
 from aidledger.io import bundled, load, save
 from aidledger.ledger import Ledger
-from aidledger.model import Pledge, Record, Status
+from aidledger.model import UNDISCLOSED, Pledge, Record, Status, Undisclosed
 from aidledger.money import Money
+from aidledger.summary import (
+    CheckpointCheck,
+    Discussion,
+    DonorSummary,
+    PledgeState,
+    StateTable,
+    Summary,
+    SystemSummary,
+    SystemTotal,
+    Variant,
+)
 from aidledger.validate import Problem, Severity
 
 __all__ = [
+    "UNDISCLOSED",
     "AidLedgerError",
     "Catalog",
     "CheckpointCheck",
@@ -39,16 +50,21 @@ __all__ = [
     "MissingExtraError",
     "Money",
     "Pledge",
+    "PledgeState",
     "Problem",
     "Quote",
     "RateNotFoundError",
     "RateTable",
     "Record",
     "Severity",
+    "StateTable",
     "Status",
     "Summary",
     "System",
+    "SystemSummary",
     "SystemTotal",
+    "Undisclosed",
+    "Variant",
     "bundled",
     "default_catalog",
     "ecb_rates",

@@ -18,74 +18,46 @@ import itertools
 import operator
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
+from aidledger._engine import Discussed, Money, Party, Totals
 from aidledger._table import Index, RecordTable, bulk
-from aidledger.model import Status
+from aidledger.model import UNDISCLOSED, Record, Status
 from aidledger.money import EXACT
 
-__all__ = ["Counting", "Dated", "Totals"]
+__all__ = ["Dated", "build"]
 
 _PLEDGED, _DELIVERED = Status.PLEDGED, Status.DELIVERED
 _REPORTED, _CANCELLED = Status.REPORTED, Status.CANCELLED
 _COMMITTED = (_PLEDGED, _DELIVERED)
 
-#: Committed or delivered money of a donor: (currency, commitment date) -> exact sum.
-Money = dict[tuple[str, datetime.date], Decimal]
-#: A pledge under discussion: (date of its state, pledge id, system, status).
-Discussed = tuple[datetime.date, str, str, Status]
 #: What the items below a package see of the packages above them: None when the link is
 #: ignored (no package, or reported), else (all committed, one of them has an amount).
 Flags = tuple[bool, bool] | None
-#: What one pledge in one state adds to its donor's figures: (system, units committed,
-#: delivered, undisclosed, currency, commitment date, amount text, delivered amount text,
-#: top-level, of them with no amount).
-Share = tuple[str, int, int, int, str, datetime.date, str, str, int, int]
+
+
+class Share(NamedTuple):
+    """What one pledge in one state adds to its party's figures."""
+
+    system: str  # as written ("" for none)
+    units: int  # committed
+    delivered: int
+    undisclosed: int  # 1 when the committed quantity is not known
+    undelivered: int  # 1 when the delivered quantity is not known
+    currency: str
+    since: datetime.date  # the commitment date (of a share with money)
+    value: str  # committed amount text ("" for none)
+    paid: str  # delivered amount text ("" for none)
+    top: int  # 1 for a top-level pledge
+    hidden: int  # 1 for a top-level pledge with no amount
+    unpaid: int  # 1 when money counts here and the delivered value is not known
+
+
+#: A system line's figures: committed, delivered, undisclosed, undisclosed delivered.
+SYSTEM_FIGURES = 4
 
 _COMMITTED_MONEY, _DELIVERED_MONEY = 0, 1
 _WHICH = {"committed": _COMMITTED_MONEY, "delivered": _DELIVERED_MONEY}
-
-
-class Totals:
-    """One donor's figures as of a date (before they become a ``DonorSummary``).
-
-    ``committed`` and ``delivered`` are exact sums by currency; :meth:`keyed` breaks them
-    down by commitment date (for conversion) and :meth:`sources` lists the sources, both
-    worked out only when asked for.
-    """
-
-    __slots__ = (
-        "_day",
-        "_donor",
-        "_engine",
-        "committed",
-        "delivered",
-        "discussed",
-        "pledges",
-        "systems",
-        "undisclosed",
-    )
-
-    def __init__(self, engine: Dated, donor: str, day: datetime.date) -> None:
-        self._engine, self._donor, self._day = engine, donor, day
-        self.committed: dict[str, Decimal] = {}
-        self.delivered: dict[str, Decimal] = {}
-        self.systems: dict[str, list[int]] = {}  # key -> [committed, delivered, undisclosed]
-        self.pledges = 0
-        self.undisclosed = 0
-        self.discussed: list[Discussed] = []
-
-    def by_currency(self, which: str) -> dict[str, Decimal]:
-        """Exact sums of the committed or delivered amounts, by currency."""
-        return dict(self.committed if which == "committed" else self.delivered)
-
-    def keyed(self, which: str) -> Money:
-        """The committed or delivered amounts by currency and commitment date."""
-        return self._engine.keyed(self._donor, which, self._day)
-
-    def sources(self) -> set[str]:
-        """The sources cited by the records behind these figures."""
-        return self._engine.sources(self._donor, self._day)
 
 
 class _Pledges:
@@ -278,35 +250,40 @@ class Dated:
     def __init__(self, pledges: _Pledges) -> None:
         self.pledges = pledges
         table = self.table = pledges.table
-        self._first_day: dict[str, datetime.date] = {}
-        # Figures that hold from a day on: money by (donor, currency, day) as text,
-        # the rows of systems by (donor, system), top-level counts by (donor, day).
+        #: Each row's party, (donor, recipient): whose figures it adds to.
+        self.parties = _parties(table)
+        self._first_day: dict[Party, datetime.date] = {}
+        # Figures that hold from a day on: money by (party, currency, day) as text, the
+        # rows of systems by (party, system as written), counts by (party, day).
         self._fixed_money: tuple[dict[Any, list[str]], dict[Any, list[str]]] = ({}, {})
-        self._fixed_systems: dict[tuple[str, str], list[int]] = {}  # their rows
-        self._fixed_counts: dict[tuple[str, datetime.date], list[int]] = {}
-        # Changes by day, summed in place as they are met: money by donor and currency,
-        # (donor, system) -> day -> [committed, delivered, undisclosed, shares] and
-        # donor -> day -> [top-level, of them with no amount].
-        self._parts: tuple[dict[str, dict[str, list[_MoneyPart]]], ...] = ({}, {})
-        self._system_parts: dict[tuple[str, str], dict[datetime.date, list[int]]] = {}
-        self._count_parts: dict[str, dict[datetime.date, list[int]]] = {}
-        # The day from which each source of a donor is cited for good, by donor.
-        self._since: dict[str, dict[str, datetime.date]] = {}
-        self._since.update((donor, {}) for donor in set(table.donor))
-        self._spans: list[tuple[datetime.date, datetime.date, str, str]] = []
-        self._open_discussed: dict[str, list[Discussed]] = {}
-        # Discussions that end: by donor, (start, end, entry) in order of start, and the
+        self._fixed_systems: dict[tuple[Party, str], list[int]] = {}  # their rows
+        self._fixed_counts: dict[tuple[Party, datetime.date], list[int]] = {}
+        # Changes by day, summed in place as they are met: money by party and currency,
+        # (party, system) -> day -> [committed, delivered, undisclosed, undisclosed
+        # delivered, shares] and party -> day -> [top-level, of them with no amount, money
+        # whose delivered value is not known].
+        self._parts: tuple[dict[Party, dict[str, list[_MoneyPart]]], ...] = ({}, {})
+        self._system_parts: dict[tuple[Party, str], dict[datetime.date, list[int]]] = {}
+        self._count_parts: dict[Party, dict[datetime.date, list[int]]] = {}
+        # The day from which each source of a party is cited for good, by party.
+        self._since: dict[Party, dict[str, datetime.date]] = {}
+        self._since.update((party, {}) for party in set(self.parties))
+        self._spans: list[tuple[datetime.date, datetime.date, Party, str]] = []
+        self._open_discussed: dict[Party, list[Discussed]] = {}
+        # Discussions that end: by party, (start, end, entry) in order of start, and the
         # same in order of end (a date is answered from whichever side is shorter).
-        self._closed_discussed: dict[str, list[tuple[datetime.date, datetime.date, Discussed]]]
+        self._closed_discussed: dict[Party, list[tuple[datetime.date, datetime.date, Discussed]]]
         self._closed_discussed = {}
-        self._closed_by_end: dict[str, list[tuple[datetime.date, datetime.date, Discussed]]]
+        self._closed_by_end: dict[Party, list[tuple[datetime.date, datetime.date, Discussed]]]
         self._closed_by_end = {}
         self._reported: list[tuple[datetime.date, datetime.date | None, int]] = []
         self._steady: dict[str, datetime.date | None] = {}
         self._final: _Chains | None = None
-        self._money: tuple[dict[str, dict[str, _Series[tuple[Decimal, int]]]], ...]
-        self._systems: dict[str, dict[str, _Running]] = {}
-        self._counts: dict[str, _Running] = {}
+        self._money: tuple[dict[Party, dict[str, _Series[tuple[Decimal, int]]]], ...]
+        self._systems: dict[Party, dict[str, _Running]] = {}
+        self._counts: dict[Party, _Running] = {}
+        self.memo: dict[str, dict[Any, Any]] = {}
+        self._days: list[datetime.date] | None = None
         with bulk(), localcontext(EXACT):
             self._walk()
             # Only the pass needs to know the packages.
@@ -362,7 +339,7 @@ class Dated:
     def _walk(self) -> None:
         table = self.table
         index = self.pledges.index
-        status, dates, donor_of, system_of = table.status, table.date, table.donor, table.system
+        status, dates, donor_of, system_of = table.status, table.date, self.parties, table.system
         amount, delivered_amount, currency = table.amount, table.delivered_amount, table.currency
         part_of, source = table.part_of, table.source
         first_day = self._first_day
@@ -427,11 +404,17 @@ class Dated:
                 if flags is None:
                     counts = fixed_counts.get((donor, day))
                     if counts is None:
-                        counts = fixed_counts[(donor, day)] = [0, 0]
+                        counts = fixed_counts[(donor, day)] = [0, 0, 0]
                     counts[0] += 1
                     if not value:
                         counts[1] += 1
                 paid = value if state is _DELIVERED else delivered_amount[row]
+                if (not paid and state is _DELIVERED) or paid == UNDISCLOSED:
+                    paid = ""
+                    counts = fixed_counts.get((donor, day))
+                    if counts is None:
+                        counts = fixed_counts[(donor, day)] = [0, 0, 0]
+                    counts[2] += 1
                 if value:
                     key = (donor, currency[row], day)
                     bucket = committed_money.get(key)
@@ -452,7 +435,7 @@ class Dated:
         that no longer change by its first day (else on every day of its chain)."""
         table = self.table
         dates = table.date
-        donor = table.donor[rows[0]]
+        donor = self.parties[rows[0]]
         first = dates[rows[0]]
         if self._first_day.get(donor, datetime.date.max) > first:
             self._first_day[donor] = first
@@ -497,7 +480,7 @@ class Dated:
                     any(table.amount[r] for r in chain_rows),
                 )
             points.append((day, self._contribution(pledge, row, flags)))
-        self._emit(table.donor[rows[0]], points)
+        self._emit(self.parties[rows[0]], points)
 
     def _contribution(self, pledge: str, row: int, flags: Flags) -> _Contribution:
         """What *pledge* in state *row* adds, under packages that show *flags*."""
@@ -513,30 +496,28 @@ class Dated:
         if flags is not None and not flags[0]:
             return _NOTHING
         system = table.system[row]
-        committed = delivered = undisclosed = 0
+        committed = delivered = undisclosed = undelivered = 0
         if system:
-            units = table.quantity[row]
-            if units is None:
-                undisclosed = 1
-            else:
-                committed = units
-            if state is _DELIVERED:
-                delivered = units or 0
-            else:
-                delivered = table.delivered_quantity[row] or 0
+            committed, delivered, undisclosed, undelivered = _units(
+                state, table.quantity[row], table.delivered_quantity[row]
+            )
         value = paid = ""
-        top = hidden = 0
+        top = hidden = unpaid = 0
         if flags is None or not flags[1]:
             value = table.amount[row]
             paid = value if state is _DELIVERED else table.delivered_amount[row]
+            if (state is _DELIVERED and not paid) or paid == UNDISCLOSED:
+                paid, unpaid = "", 1
             if flags is None:
                 top, hidden = 1, 0 if value else 1
         day = self.pledges.commitment_date(pledge) if value or paid else _NO_DAY
-        share = (system, committed, delivered, undisclosed, table.currency[row], day,
-                 value, paid, top, hidden)  # fmt: skip
+        share = Share(
+            system, committed, delivered, undisclosed, undelivered, table.currency[row], day,
+            value, paid, top, hidden, unpaid,
+        )  # fmt: skip
         return (share, table.source[row], -1, None)
 
-    def _emit(self, donor: str, points: list[tuple[datetime.date, _Contribution]]) -> None:
+    def _emit(self, donor: Party, points: list[tuple[datetime.date, _Contribution]]) -> None:
         """Record a pledge's contributions, each from its day until the next that differs."""
         share: Share | None = None
         opened: list[tuple[datetime.date, Any]] = [(points[0][0], None)] * 3
@@ -561,7 +542,7 @@ class Dated:
     def _close(
         self,
         position: int,
-        donor: str,
+        donor: Party,
         start: datetime.date,
         end: datetime.date | None,
         value: Any,
@@ -580,26 +561,28 @@ class Dated:
         else:
             self._closed_discussed.setdefault(donor, []).append((start, end, value))
 
-    def _move(self, day: datetime.date, donor: str, share: Share, sign: int) -> None:
+    def _move(self, day: datetime.date, donor: Party, share: Share, sign: int) -> None:
         """Add (*sign* 1) or take back (-1) a *share* from *day* on."""
-        system, units, delivered, undisclosed, currency, since = share[:6]
-        value, paid, top, hidden = share[6:]
-        if system:
-            line = self._system_parts.setdefault((donor, system), {}).setdefault(day, [0, 0, 0, 0])
-            line[0] += sign * units
-            line[1] += sign * delivered
-            line[2] += sign * undisclosed
-            line[3] += sign
-        if top:
-            counted = self._count_parts.setdefault(donor, {}).setdefault(day, [0, 0])
-            counted[0] += sign
-            counted[1] += sign * hidden
-        for which, text in enumerate((value, paid)):
+        if share.system:
+            line = self._system_parts.setdefault((donor, share.system), {}).setdefault(
+                day, [0, 0, 0, 0, 0]
+            )
+            line[0] += sign * share.units
+            line[1] += sign * share.delivered
+            line[2] += sign * share.undisclosed
+            line[3] += sign * share.undelivered
+            line[4] += sign
+        if share.top or share.unpaid:
+            counted = self._count_parts.setdefault(donor, {}).setdefault(day, [0, 0, 0])
+            counted[0] += sign * share.top
+            counted[1] += sign * share.hidden
+            counted[2] += sign * share.unpaid
+        for which, text in enumerate((share.value, share.paid)):
             if text:
                 amount = Decimal(text)
                 exponent = int(amount.as_tuple().exponent)
-                self._parts[which].setdefault(donor, {}).setdefault(currency, []).append(
-                    (day, since, amount if sign > 0 else -amount, sign, exponent)
+                self._parts[which].setdefault(donor, {}).setdefault(share.currency, []).append(
+                    (day, share.since, amount if sign > 0 else -amount, sign, exponent)
                 )
 
     # --- running figures ----------------------------------------------------------------
@@ -615,10 +598,11 @@ class Dated:
                 )
         self._fixed_money = ({}, {})
         count_parts = self._count_parts
-        for (donor, day), (count, hidden) in self._fixed_counts.items():
-            counted = count_parts.setdefault(donor, {}).setdefault(day, [0, 0])
+        for (donor, day), (count, hidden, unpaid) in self._fixed_counts.items():
+            counted = count_parts.setdefault(donor, {}).setdefault(day, [0, 0, 0])
             counted[0] += count
             counted[1] += hidden
+            counted[2] += unpaid
         self._fixed_counts = {}
         self._money = tuple(
             {
@@ -650,17 +634,24 @@ class Dated:
             day = dates[row]
             line = by_day.get(day)
             if line is None:
-                line = by_day[day] = [0, 0, 0, 0]
+                line = by_day[day] = [0, 0, 0, 0, 0]
             units = quantity[row]
             if units is None:
                 line[2] += 1
             else:
                 line[0] += units
             if status[row] is _DELIVERED:
-                line[1] += units or 0
+                if units is None:
+                    line[3] += 1
+                else:
+                    line[1] += units
             else:
-                line[1] += delivered_quantity[row] or 0
-            line[3] += 1
+                delivered = delivered_quantity[row]
+                if isinstance(delivered, int):
+                    line[1] += delivered
+                elif delivered is not None:
+                    line[3] += 1
+            line[4] += 1
 
     # --- questions ------------------------------------------------------------------------
 
@@ -668,17 +659,19 @@ class Dated:
         self,
         as_of: datetime.date,
         donors: Collection[str] | None = None,
+        recipients: Collection[str] | None = None,
         *,
         money_only: bool = False,
-    ) -> tuple[dict[str, Totals], list[int]]:
-        """Per-donor figures as of *as_of*, and the rows of the checkpoints in force.
+    ) -> tuple[dict[Party, Totals], list[int]]:
+        """Per-party figures as of *as_of* (of some *donors* and *recipients*), and the
+        rows of the checkpoints in force.
 
         With *money_only*, only the committed and delivered money is filled in, and no
         checkpoints are looked up (for a history day by day).
         """
-        result: dict[str, Totals] = {}
+        result: dict[Party, Totals] = {}
         for donor, first in self._first_day.items():
-            if first > as_of or (donors is not None and donor not in donors):
+            if first > as_of or not _wanted(donor, donors, recipients):
                 continue
             totals = result[donor] = self.money(donor, as_of)
             if money_only:
@@ -686,25 +679,24 @@ class Dated:
             counts = self._counts.get(donor)
             found = None if counts is None else counts.at(as_of)
             if found is not None:
-                totals.pledges, totals.undisclosed = found
+                totals.pledges, totals.undisclosed, totals.unpaid = found
             for system, series in self._systems.get(donor, {}).items():
                 line = series.at(as_of)
-                if line is not None and line[3]:
-                    totals.systems[system] = list(line[:3])
+                if line is not None and line[SYSTEM_FIGURES]:
+                    totals.systems[system] = list(line[:SYSTEM_FIGURES])
             totals.discussed = self._discussed(donor, as_of)
         if money_only:
             return result, []
-        table = self.table
         reported = [
             row
             for start, end, row in self._reported
             if start <= as_of
             and (end is None or as_of < end)
-            and (donors is None or table.donor[row] in donors)
+            and _wanted(self.parties[row], donors, recipients)
         ]
         return result, reported
 
-    def _discussed(self, donor: str, day: datetime.date) -> list[Discussed]:
+    def _discussed(self, donor: Party, day: datetime.date) -> list[Discussed]:
         entries = self._open_discussed.get(donor, [])
         found = entries[: bisect.bisect_right(entries, day, key=_first)]
         by_start = self._closed_discussed.get(donor)
@@ -718,7 +710,7 @@ class Dated:
                 found.extend(entry for start, _, entry in by_end[ended:] if start <= day)
         return found
 
-    def money(self, donor: str, day: datetime.date) -> Totals:
+    def money(self, donor: Party, day: datetime.date) -> Totals:
         """*donor*'s committed and delivered money as of *day* (nothing else filled in)."""
         totals = Totals(self, donor, day)
         for which, into in (
@@ -731,13 +723,18 @@ class Dated:
                     into[currency] = value[0]
         return totals
 
-    def units(self, donor: str, system: str, day: datetime.date) -> int:
-        """The units of *system* that *donor* has committed as of *day*."""
-        series = self._systems.get(donor, {}).get(system)
-        line = None if series is None else series.at(day)
-        return 0 if line is None else line[0]
+    def units(self, donor: Party, key: str, day: datetime.date) -> int:
+        """The units of the system *key* (however written) that *donor* has committed as
+        of *day*."""
+        keys = self.table.system_keys
+        total = 0
+        for name, series in self._systems.get(donor, {}).items():
+            if keys[name] == key:
+                line = series.at(day)
+                total += 0 if line is None else line[0]
+        return total
 
-    def keyed(self, donor: str, which: str, day: datetime.date) -> Money:
+    def keyed(self, donor: Party, which: str, day: datetime.date) -> Money:
         """*donor*'s committed or delivered amounts as of *day*, by currency and
         commitment date."""
         sums: dict[tuple[str, datetime.date], list[Any]] = {}
@@ -754,7 +751,50 @@ class Dated:
                         found[1] += count
         return {key: value for key, (value, count) in sums.items() if count}
 
-    def sources(self, donor: str, day: datetime.date) -> set[str]:
+    def culprit(self, party: Party, currency: str, day: datetime.date) -> str:
+        """Names a pledge of *party* committed in *currency* on *day* (for messages)."""
+        table, pledges = self.table, self.pledges
+        for pledge, rows in pledges.index.items():
+            first = rows if isinstance(rows, int) else rows[0]
+            if (
+                self.parties[first] == party
+                and table.currency[first] == currency
+                and pledges.commitment_date(pledge) == day
+            ):
+                return f"pledge {pledge!r} (committed {day.isoformat()})"
+        return f"{party[0]}'s {currency} amounts committed on {day.isoformat()}"
+
+    def days(self, until: datetime.date) -> list[datetime.date]:
+        """Every record date up to *until*, in order."""
+        if self._days is None:
+            self._days = sorted(set(self.table.date))
+        return self._days[: bisect.bisect_right(self._days, until)]
+
+    def reported(
+        self,
+        until: datetime.date,
+        donors: Collection[str] | None = None,
+        recipients: Collection[str] | None = None,
+    ) -> list[int]:
+        """The rows of the ``reported`` records dated up to *until*, in input order."""
+        table = self.table
+        return [
+            row
+            for row, status in enumerate(table.status)
+            if status is _REPORTED
+            and table.date[row] <= until
+            and _wanted(self.parties[row], donors, recipients)
+        ]
+
+    def record(self, row: int) -> Record:
+        """The record at *row*, as an object."""
+        return self.table.record(row)
+
+    def system_key(self, name: str) -> str:
+        """The catalog key a system name of the ledger resolves to."""
+        return self.table.system_keys[name]
+
+    def sources(self, donor: Party, day: datetime.date) -> set[str]:
         """The sources of *donor*'s records in force as of *day* that are counted,
         discussed or stated (not cancelled, nor under an uncommitted package)."""
         found = {text for text, start in self._since.get(donor, {}).items() if start <= day}
@@ -799,6 +839,32 @@ def _running(by_day: dict[datetime.date, list[int]]) -> _Running:
     return _Running(days, figures)
 
 
+def _wanted(
+    party: Party, donors: Collection[str] | None, recipients: Collection[str] | None
+) -> bool:
+    return (donors is None or party[0] in donors) and (
+        recipients is None or party[1] in recipients
+    )
+
+
+def _parties(table: RecordTable) -> list[Party]:
+    """Each row's (donor, recipient), one tuple object per distinct pair."""
+    pairs: dict[Party, Party] = {}
+    return [
+        pairs.setdefault(pair, pair) for pair in zip(table.donor, table.recipient, strict=True)
+    ]
+
+
+def _units(state: Status, quantity: int | None, delivered: object) -> tuple[int, int, int, int]:
+    """A system pledge's units: committed, delivered, and whether each is undisclosed."""
+    committed, undisclosed = (0, 1) if quantity is None else (quantity, 0)
+    if state is _DELIVERED:
+        return committed, committed, undisclosed, undisclosed
+    if isinstance(delivered, int):
+        return committed, delivered, undisclosed, 0
+    return committed, 0, undisclosed, 0 if delivered is None else 1
+
+
 # The first and second fields: a change's or a span's day, a span's end.
 _first, _second = operator.itemgetter(0), operator.itemgetter(1)
 
@@ -831,18 +897,6 @@ def _money_series(parts: list[_MoneyPart]) -> _Series[tuple[Decimal, int]]:
     return _Series(days, values)
 
 
-class Counting:
-    """The counting engine over one ledger's columns, built when first needed."""
-
-    def __init__(self, table: RecordTable, index: Index) -> None:
-        self.pledges = _Pledges(table, index)
-        self._dated: Dated | None = None
-        #: Answers that never change for this ledger, kept by the modules above (a
-        #: checkpoint's reconciliation on its own date, by row).
-        self.memo: dict[str, dict[Any, Any]] = {}
-
-    @property
-    def dated(self) -> Dated:
-        if self._dated is None:
-            self._dated = Dated(self.pledges)
-        return self._dated
+def build(table: RecordTable, index: Index) -> Dated:
+    """The pure-Python engine over a ledger's columns and pledge index."""
+    return Dated(_Pledges(table, index))

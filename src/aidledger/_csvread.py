@@ -24,6 +24,7 @@ from aidledger.errors import LoadError
 from aidledger.model import (
     COLUMNS,
     REQUIRED_COLUMNS,
+    UNDISCLOSED,
     Status,
     check_territory,
     check_text,
@@ -123,16 +124,18 @@ class _Text:
 
 
 class _Amount:
-    """A column of plain decimal amounts, kept as the exact text written."""
+    """A column of plain decimal amounts, kept as the exact text written (a delivered
+    amount may also be ``undisclosed``)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, undisclosed: bool = False) -> None:
         self.name = name
+        self.undisclosed = undisclosed
 
     def extend(self, target: list[str], values: Sequence[str], position: int) -> None:
         # The block holds no NUL (checked before): NUL can separate the values.
         if _AMOUNTS.fullmatch("\x00".join(values)) is None:
             for row, text in enumerate(values):
-                if text:
+                if text and not (self.undisclosed and text == UNDISCLOSED):
                     try:
                         parse_amount(text)
                     except ValueError as error:
@@ -140,9 +143,14 @@ class _Amount:
         target.extend(values)
 
 
-def _columns(resolve: Callable[[str], str]) -> dict[str, Any]:
+def _delivered_quantity(text: str) -> Any:
+    return UNDISCLOSED if text == UNDISCLOSED else parse_quantity(text)
+
+
+def _columns(keys: dict[str, str], resolve: Callable[[str], str | None]) -> dict[str, Any]:
     def system(text: str) -> str:
-        return resolve(check_text(text))
+        keys[text] = resolve(check_text(text)) or text
+        return text
 
     return {
         "id": _Text("id", required=True, shared=False),
@@ -153,8 +161,8 @@ def _columns(resolve: Callable[[str], str]) -> dict[str, Any]:
         "quantity": _Coded("quantity", _blank(parse_quantity, None)),
         "amount": _Amount("amount"),
         "currency": _Coded("currency", _blank(check_currency, "")),
-        "delivered_quantity": _Coded("delivered_quantity", _blank(parse_quantity, None)),
-        "delivered_amount": _Amount("delivered_amount"),
+        "delivered_quantity": _Coded("delivered_quantity", _blank(_delivered_quantity, None)),
+        "delivered_amount": _Amount("delivered_amount", undisclosed=True),
         "status": _Coded("status", _required(_parse_status)),
         "authority": _Text("authority"),
         "part_of": _Text("part_of"),
@@ -216,13 +224,10 @@ def read_csv_text(
     header = header_rows[0]
     positions = _check_header(header, name)
 
-    def resolve(text: str) -> str:
-        return resolve_system(text) or text
-
-    readers = _columns(resolve)
+    table = RecordTable()
+    readers = _columns(table.system_keys, resolve_system)
     present = [(column, positions[column], readers[column]) for column in positions]
     absent = [column for column in COLUMNS if column not in positions]
-    table = RecordTable()
     lines: list[int] | None = None
     for columns, starts, first_line, size, nul in _blocks(stream, len(header), name):
         if starts is not None and lines is None:

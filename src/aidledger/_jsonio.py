@@ -108,7 +108,11 @@ def read_jsonl(
     name = os.fspath(path) if name is None else name
     records: list[Record] = []
     lines: list[int] = []
-    for number, text in enumerate(_read_text(path, name).splitlines(), start=1):
+    # Lines end at "\n" only (a "\r" before it is part of the ending): str.splitlines()
+    # would also split inside a record at U+2028, U+0085 and other breaks that JSON text
+    # may hold unescaped.
+    for number, text in enumerate(_read_text(path, name).split("\n"), start=1):
+        text = text.removesuffix("\r")
         if not text.strip():
             continue  # a blank line holds no record
         value = _parse(text, name, line=number)

@@ -4,7 +4,9 @@ Records are kept as parallel lists (one per field), not as objects, so that a mi
 them load, index and sum quickly; :class:`~aidledger.model.Record` objects are built only
 where a user looks. Every value in these columns has been checked by a loader or by
 ``Record``. Inside the table a blank text field is ``""`` (not ``None``), amounts are the
-exact decimal text as written, and repeated texts share one object.
+exact decimal text as written (``"undisclosed"`` for an undisclosed delivered amount),
+and repeated texts share one object. ``system`` holds each name as written;
+``system_keys`` maps every name in it to the catalog key it resolves to.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any, cast
 import attrs
 
 from aidledger.errors import LoadError
-from aidledger.model import COLUMNS, Record, Status
+from aidledger.model import COLUMNS, UNDISCLOSED, Record, Status, Undisclosed
 
 __all__ = ["Index", "Origin", "RecordTable", "index_pledges"]
 
@@ -55,7 +57,7 @@ class Origin:
 class RecordTable:
     """Parallel columns of checked records, plus where each came from."""
 
-    __slots__ = (*COLUMNS, "origins")
+    __slots__ = (*COLUMNS, "origins", "system_keys")
 
     id: list[str]
     date: list[datetime.date]
@@ -65,7 +67,7 @@ class RecordTable:
     quantity: list[int | None]
     amount: list[str]
     currency: list[str]
-    delivered_quantity: list[int | None]
+    delivered_quantity: list[int | Undisclosed | None]
     delivered_amount: list[str]
     status: list[Status]
     authority: list[str]
@@ -73,11 +75,17 @@ class RecordTable:
     source: list[str]
     note: list[str]
     origins: list[Origin]
+    system_keys: dict[str, str]
 
     def __init__(self) -> None:
         for name in COLUMNS:
             setattr(self, name, [])
         self.origins = []
+        self.system_keys = {"": ""}
+
+    def system_key(self, row: int) -> str:
+        """The catalog key of *row*'s system (``""`` for none; an unknown name as written)."""
+        return self.system_keys[self.system[row]]
 
     def __len__(self) -> int:
         return len(self.id)
@@ -92,6 +100,7 @@ class RecordTable:
         offset = len(self)
         for name, column in self.columns():
             column.extend(getattr(other, name))
+        self.system_keys.update(other.system_keys)
         for origin in other.origins:
             self.origins.append(
                 attrs.evolve(origin, start=origin.start + offset, stop=origin.stop + offset)
@@ -125,7 +134,7 @@ class RecordTable:
             amount=_decimal(self.amount[row]),
             currency=self.currency[row] or None,
             delivered_quantity=self.delivered_quantity[row],
-            delivered_amount=_decimal(self.delivered_amount[row]),
+            delivered_amount=_delivered(self.delivered_amount[row]),
             status=self.status[row],
             authority=self.authority[row] or None,
             part_of=self.part_of[row] or None,
@@ -142,15 +151,13 @@ class RecordTable:
     ) -> RecordTable:
         """Columns from record objects, resolving each system name through the catalog."""
         table = cls()
-        resolved: dict[str, str] = {}
+        resolved = table.system_keys
         for record in records:
             if not isinstance(record, Record):
                 raise TypeError(f"{record!r} is not a Record")
             system = record.system or ""
-            if system:
-                if system not in resolved:
-                    resolved[system] = resolve_system(system) or system
-                system = resolved[system]
+            if system not in resolved:
+                resolved[system] = resolve_system(system) or system
             table.id.append(record.id)
             table.date.append(record.date)
             table.donor.append(record.donor)
@@ -174,8 +181,14 @@ def _decimal(text: str) -> Decimal | None:
     return Decimal(text) if text else None
 
 
-def _text(value: Decimal | None) -> str:
-    return "" if value is None else format(value, "f")
+def _delivered(text: str) -> Decimal | Undisclosed | None:
+    return UNDISCLOSED if text == UNDISCLOSED else _decimal(text)
+
+
+def _text(value: Decimal | Undisclosed | None) -> str:
+    if value is None:
+        return ""
+    return value.value if isinstance(value, Undisclosed) else format(value, "f")
 
 
 @contextlib.contextmanager
@@ -241,8 +254,38 @@ def index_pledges(table: RecordTable, existing: Index | None = None, start: int 
     return index
 
 
+def _invariant_columns(table: RecordTable) -> list[tuple[str, Sequence[str]]]:
+    """The columns a pledge's records share; for the system, its catalog key (a pledge may
+    write the name differently from record to record: "Bradley", then "M2A2 Bradley")."""
+    columns: list[tuple[str, Sequence[str]]] = []
+    for name in PLEDGE_INVARIANTS:
+        column: Sequence[str] = getattr(table, name)
+        if name == "system":
+            column = _Keys(table)
+        columns.append((name, column))
+    return columns
+
+
+class _Keys(Sequence[str]):
+    """The system column read as catalog keys."""
+
+    def __init__(self, table: RecordTable) -> None:
+        self._names, self._keys = table.system, table.system_keys
+
+    def __getitem__(self, row: Any) -> Any:
+        return self._keys[self._names[row]]
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def _where(table: RecordTable, row: int) -> str:
+    where = table.locate(row)
+    return f"line {where['line']}" if "line" in where else f"record {where['record']}"
+
+
 def _check_invariants(table: RecordTable, pledges: Mapping[str, list[int]]) -> None:
-    columns = [(name, getattr(table, name)) for name in PLEDGE_INVARIANTS]
+    columns = _invariant_columns(table)
     first_bad: tuple[int, str, int] | None = None
     for rows in pledges.values():
         first = min(rows)
@@ -255,10 +298,9 @@ def _check_invariants(table: RecordTable, pledges: Mapping[str, list[int]]) -> N
         return
     row, name, first = first_bad
     column = getattr(table, name)
-    where = table.locate(first)
-    at = f"line {where['line']}" if "line" in where else f"record {where['record']}"
     raise LoadError(
-        f"changes the pledge's {name} (was {column[first]!r} in its first record, {at}); "
+        f"changes the pledge's {name} (was {column[first]!r} in its first record, "
+        f"{_where(table, first)}); "
         "donor, recipient, system and part_of are the same in every record of a pledge",
         field=name,
         value=column[row],

@@ -22,6 +22,7 @@ from aidledger.money import check_currency
 
 if TYPE_CHECKING:
     from aidledger.importers.report import ImportReport
+    from aidledger.summary import Summary
 
 __all__ = ["main"]
 
@@ -74,6 +75,22 @@ def _parser() -> _Parser:
     _scope_options(summary)
     summary.add_argument("--locale", default="en", help="language of names and numbers")
     summary.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
+
+    state = commands.add_parser(
+        "state",
+        help="each pledge's state as of a date, as a table",
+        description="Write one row per pledge as of a date: its record in force, its "
+        "outermost package, whether it counts, and the figures the summary adds up of it "
+        "(docs/embedding.md). The format follows the extension of -o (.csv, .json, "
+        ".parquet). With no LEDGER, the bundled one.",
+    )
+    state.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
+    state.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="date (default: the latest record's)"
+    )
+    state.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the table: .csv, .json or .parquet"
+    )
 
     validate = commands.add_parser(
         "validate",
@@ -197,6 +214,14 @@ def _scope_options(parser: argparse.ArgumentParser) -> None:
         help="only these donors (ISO 3166-1 alpha-2 codes or EU)",
     )
     parser.add_argument(
+        "--recipient",
+        nargs="+",
+        action="extend",
+        type=_donor,
+        metavar="CODE",
+        help="only assistance to these recipients (default: every recipient, each apart)",
+    )
+    parser.add_argument(
         "--as-of", type=_date, metavar="DATE", help="date (default: the latest record's)"
     )
     _rate_options(parser, currency=True)
@@ -245,15 +270,43 @@ def _ledger(paths: Sequence[str]) -> Ledger:
     return load(*paths) if paths else bundled()
 
 
+def _summarized(args: argparse.Namespace) -> Summary:
+    """The summary that ``summary`` and ``plot`` ask for: ledgers, scope and currency."""
+    return _ledger(args.ledgers).summarize(
+        as_of=args.as_of,
+        donors=args.donor,
+        currency=args.currency,
+        rates=_rates(args),
+        recipients=args.recipient,
+    )
+
+
 def _summary(args: argparse.Namespace) -> int:
     _check_locale(args.locale)
-    ledger = _ledger(args.ledgers)
-    summary = ledger.summarize(
-        as_of=args.as_of, donors=args.donor, currency=args.currency, rates=_rates(args)
-    )
+    summary = _summarized(args)
     sys.stdout.write(summary.render(format=args.format, locale=args.locale))
     if args.format == "json":
         sys.stdout.write("\n")
+    return EXIT_OK
+
+
+_STATE_FORMATS = (".csv", ".json", ".parquet")
+
+
+def _state(args: argparse.Namespace) -> int:
+    suffix = os.path.splitext(args.output)[1].lower()
+    if suffix not in _STATE_FORMATS:
+        raise _UsageError(
+            f"{args.output}: a state table is written as {', '.join(_STATE_FORMATS)} "
+            "(chosen by the extension)"
+        )
+    from aidledger.frames import write_table
+
+    table = _ledger(args.ledgers).state(as_of=args.as_of)
+    try:
+        write_table(table.to_records(), "state", args.output)
+    except OSError as error:
+        raise _UsageError(f"{args.output}: cannot be written: {error.strerror or error}") from None
     return EXIT_OK
 
 
@@ -293,10 +346,7 @@ def _plot(args: argparse.Namespace) -> int:
             f"{args.output}: a chart is written as {', '.join(formats)} (chosen by the extension)"
         )
     _check_locale(args.locale)
-    ledger = _ledger(args.ledgers)
-    summary = ledger.summarize(
-        as_of=args.as_of, donors=args.donor, currency=args.currency, rates=_rates(args)
-    )
+    summary = _summarized(args)
     from aidledger.plot import plot
 
     try:
@@ -386,6 +436,7 @@ def _systems(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "summary": _summary,
+    "state": _state,
     "validate": _validate,
     "convert": _convert,
     "plot": _plot,

@@ -27,13 +27,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from aidledger.errors import FieldError, LoadError
-from aidledger.model import COLUMNS, Record, Status
+from aidledger.model import COLUMNS, UNDISCLOSED, Record, Status, Undisclosed
 from aidledger.money import format_decimal
 
 if TYPE_CHECKING:
     import cattrs
-
-    from aidledger.aggregate import DonorSummary, Summary
 
 __all__ = [
     "FORMAT",
@@ -42,14 +40,11 @@ __all__ = [
     "python_record",
     "structure_document",
     "structure_record",
-    "summary_to_dict",
     "unstructure_record",
 ]
 
 #: The ``format`` of a ledger JSON document (DESIGN 4.2).
 FORMAT = "aidledger/1"
-#: The ``format`` of a summary (DESIGN 5).
-SUMMARY_FORMAT = "aidledger-summary/1"
 
 
 def _check_format(instance: Any, attribute: attrs.Attribute[str], value: str) -> None:
@@ -116,6 +111,8 @@ def _json_quantity(field: str) -> Any:
     def check(value: object, _: type) -> object:
         if value is None or (isinstance(value, int) and not isinstance(value, bool)):
             return value
+        if field == "delivered_quantity" and value == UNDISCLOSED:
+            return value
         raise FieldError(field, value, f"is a JSON {_json_type(value)}, not a whole number")
 
     return check
@@ -141,7 +138,7 @@ def _plain_json(value: object) -> object:
         return format_decimal(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, Status):
+    if isinstance(value, Status | Undisclosed):
         return value.value
     return value
 
@@ -292,67 +289,3 @@ def located_error(
     if line is not None:
         return LoadError(reason, file=file, line=line, field=field, value=value)
     return LoadError(reason, file=file, record=index, field=field, value=value)
-
-
-# --- summaries ------------------------------------------------------------------------
-
-
-_CHECKPOINT_KEYS = (
-    "id",
-    "date",
-    "system",
-    "currency",
-    "stated",
-    "ledger",
-    "difference",
-    "within_tolerance",
-)
-
-
-def _donor_to_dict(entry: DonorSummary, locale: str) -> dict[str, Any]:
-    def total(money: Any) -> str | None:
-        return None if money is None else format_decimal(money.amount)
-
-    return {
-        "donor": entry.donor,
-        "name": entry.name(locale),
-        "committed": {cur: format_decimal(m.amount) for cur, m in entry.committed.items()},
-        "delivered": {cur: format_decimal(m.amount) for cur, m in entry.delivered.items()},
-        "committed_total": total(entry.committed_total),
-        "delivered_total": total(entry.delivered_total),
-        "pledges": entry.pledges,
-        "undisclosed_value": entry.undisclosed_value,
-        "systems": [
-            {
-                "system": line.system,
-                "name": line.name,
-                "committed": line.committed,
-                "delivered": line.delivered,
-                "undisclosed_quantity": line.undisclosed_quantity,
-            }
-            for line in entry.systems
-        ],
-        "discussed": [
-            {
-                "id": item.id,
-                "system": item.system,
-                "status": item.status.value,
-                "date": item.date.isoformat(),
-            }
-            for item in entry.discussed
-        ],
-        "checkpoints": [
-            {key: _plain_json(getattr(check, key)) for key in _CHECKPOINT_KEYS}
-            for check in entry.checkpoints
-        ],
-    }
-
-
-def summary_to_dict(summary: Summary, locale: str = "en") -> dict[str, Any]:
-    """A summary as the JSON object of DESIGN 5, names in *locale*."""
-    return {
-        "format": SUMMARY_FORMAT,
-        "as_of": _plain_json(summary.as_of),
-        "currency": summary.currency,
-        "donors": [_donor_to_dict(entry, locale) for entry in summary.donors],
-    }

@@ -15,188 +15,74 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from aidledger.errors import MissingExtraError
+from aidledger.export import STATE_COLUMNS, SUMMARY_TABLES, schema
+from aidledger.model import UNDISCLOSED
 
 if TYPE_CHECKING:
     import pandas
     import pyarrow
 
-    from aidledger.aggregate import Summary
     from aidledger.ledger import Ledger
 
 __all__ = [
     "SCHEMAS",
     "SUMMARY_TABLES",
     "ledger_records",
-    "summary_records",
     "to_arrow",
     "to_pandas",
     "write_parquet",
+    "write_table",
 ]
 
+#: The ledger's records as a table (``Ledger.to_records()``): the interchange columns,
+#: with an undisclosed delivered figure as ``None`` and its flag set.
+LEDGER: Mapping[str, str] = {
+    "id": "text",
+    "date": "date",
+    "donor": "text",
+    "recipient": "text",
+    "system": "text",
+    "quantity": "count",
+    "amount": "amount",
+    "currency": "text",
+    "delivered_quantity": "count",
+    "delivered_amount": "amount",
+    "status": "text",
+    "authority": "text",
+    "part_of": "text",
+    "source": "text",
+    "note": "text",
+    "delivered_quantity_undisclosed": "flag",
+    "delivered_amount_undisclosed": "flag",
+}
 #: The columns of every table, with the kind of value each holds: ``text``, ``date``
 #: (``datetime.date``), ``amount`` (exact ``Decimal``), ``count`` (``int``), ``flag``
-#: (``bool``); any may be ``None``. ``ledger`` is ``Ledger.to_records()``, the others are
-#: the tables of ``Summary.to_records(table)``.
+#: (``bool``); any may be ``None``. ``ledger`` is ``Ledger.to_records()``, ``state``
+#: ``Ledger.state().to_records()``, the others the tables of ``Summary.to_records(table)``.
 SCHEMAS: Mapping[str, Mapping[str, str]] = {
-    "ledger": {
-        "id": "text",
-        "date": "date",
-        "donor": "text",
-        "recipient": "text",
-        "system": "text",
-        "quantity": "count",
-        "amount": "amount",
-        "currency": "text",
-        "delivered_quantity": "count",
-        "delivered_amount": "amount",
-        "status": "text",
-        "authority": "text",
-        "part_of": "text",
-        "source": "text",
-        "note": "text",
-    },
-    "money": {
-        "as_of": "date",
-        "donor": "text",
-        "name": "text",
-        "currency": "text",
-        "committed": "amount",
-        "delivered": "amount",
-    },
-    "donors": {
-        "as_of": "date",
-        "donor": "text",
-        "name": "text",
-        "pledges": "count",
-        "undisclosed_value": "count",
-        "reporting_currency": "text",
-        "committed_total": "amount",
-        "delivered_total": "amount",
-    },
-    "systems": {
-        "as_of": "date",
-        "donor": "text",
-        "system": "text",
-        "name": "text",
-        "committed": "count",
-        "delivered": "count",
-        "undisclosed_quantity": "count",
-    },
-    "discussed": {
-        "as_of": "date",
-        "donor": "text",
-        "id": "text",
-        "system": "text",
-        "status": "text",
-        "date": "date",
-    },
-    "checkpoints": {
-        "as_of": "date",
-        "donor": "text",
-        "id": "text",
-        "date": "date",
-        "system": "text",
-        "currency": "text",
-        "stated": "amount",
-        "ledger": "amount",
-        "difference": "amount",
-        "tolerance": "amount",
-        "within_tolerance": "flag",
-    },
+    "ledger": LEDGER,
+    "state": STATE_COLUMNS,
+    **{table: schema(table) for table in SUMMARY_TABLES},
 }
-#: The tables a summary gives.
-SUMMARY_TABLES = tuple(name for name in SCHEMAS if name != "ledger")
 
 
 def ledger_records(ledger: Ledger) -> list[dict[str, Any]]:
     """Every record as a dict (see :data:`SCHEMAS`): ``date`` a ``datetime.date``,
     amounts ``Decimal`` or ``None``, quantities ``int`` or ``None``, ``status`` its value
-    (``"pledged"``), blank text ``None``."""
+    (``"pledged"``), blank text ``None``; an undisclosed delivered figure ``None`` with
+    its ``..._undisclosed`` flag ``True``."""
     from aidledger.converter import python_record
 
-    return [python_record(record) for record in ledger]
-
-
-def summary_records(
-    summary: Summary, table: str = "money", locale: str = "en"
-) -> list[dict[str, Any]]:
-    """One of the tables of :data:`SUMMARY_TABLES` as dicts (names in *locale*)."""
-    if table not in SUMMARY_TABLES:
-        raise ValueError(f"unknown table {table!r}: one of {', '.join(SUMMARY_TABLES)}")
-    rows: list[dict[str, Any]] = []
-    as_of = summary.as_of
-    for entry in summary:
-        name = entry.name(locale)
-        base = {"as_of": as_of, "donor": entry.donor}
-        if table == "money":
-            for currency in sorted(set(entry.committed) | set(entry.delivered)):
-                committed = entry.committed.get(currency)
-                delivered = entry.delivered.get(currency)
-                rows.append(
-                    {
-                        **base,
-                        "name": name,
-                        "currency": currency,
-                        "committed": None if committed is None else committed.amount,
-                        "delivered": None if delivered is None else delivered.amount,
-                    }
-                )
-        elif table == "donors":
-            rows.append(
-                {
-                    **base,
-                    "name": name,
-                    "pledges": entry.pledges,
-                    "undisclosed_value": entry.undisclosed_value,
-                    "reporting_currency": summary.currency,
-                    "committed_total": _amount(entry.committed_total),
-                    "delivered_total": _amount(entry.delivered_total),
-                }
-            )
-        elif table == "systems":
-            rows.extend(
-                {
-                    **base,
-                    "system": line.system,
-                    "name": line.name,
-                    "committed": line.committed,
-                    "delivered": line.delivered,
-                    "undisclosed_quantity": line.undisclosed_quantity,
-                }
-                for line in entry.systems
-            )
-        elif table == "discussed":
-            rows.extend(
-                {
-                    **base,
-                    "id": item.id,
-                    "system": item.system,
-                    "status": item.status.value,
-                    "date": item.date,
-                }
-                for item in entry.discussed
-            )
-        else:
-            rows.extend(
-                {
-                    **base,
-                    "id": check.id,
-                    "date": check.date,
-                    "system": check.system,
-                    "currency": check.currency,
-                    "stated": check.stated,
-                    "ledger": check.ledger,
-                    "difference": check.difference,
-                    "tolerance": check.tolerance,
-                    "within_tolerance": check.within_tolerance,
-                }
-                for check in entry.checkpoints
-            )
+    rows = []
+    for record in ledger:
+        row = python_record(record)
+        for field in ("delivered_quantity", "delivered_amount"):
+            undisclosed = row[field] == UNDISCLOSED
+            row[f"{field}_undisclosed"] = undisclosed
+            if undisclosed:
+                row[field] = None
+        rows.append(row)
     return rows
-
-
-def _amount(money: Any) -> Decimal | None:
-    return None if money is None else money.amount
 
 
 # --- pandas ---------------------------------------------------------------------------
@@ -269,6 +155,56 @@ def write_parquet(table: pyarrow.Table, path: str | os.PathLike[str]) -> None:
     parquet = _import("pyarrow.parquet", "arrow")
     with replacing(path) as temporary:
         parquet.write_table(table, temporary)
+
+
+def write_table(
+    records: Sequence[Mapping[str, Any]], table: str, path: str | os.PathLike[str]
+) -> None:
+    """Write *records* of *table* (a key of :data:`SCHEMAS`) to *path*, atomically, in
+    the format its extension names: ``.csv`` (exact decimal text, ISO dates, blanks
+    empty), ``.json`` (an array of objects, amounts as exact decimal strings) or
+    ``.parquet`` (extra ``arrow``)."""
+    import csv
+    import json
+
+    from aidledger.io import replacing
+
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    columns = list(SCHEMAS[table])
+    if suffix == ".parquet":
+        write_parquet(to_arrow(records, table), path)
+        return
+    if suffix not in (".csv", ".json"):
+        raise ValueError(f"{os.fspath(path)}: a table is written as .csv, .json or .parquet")
+    with replacing(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as out:
+        if suffix == ".json":
+            rows = [{key: _text(row[key]) for key in columns} for row in records]
+            json.dump(rows, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+            return
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(row[key]) for key in columns] for row in records)
+
+
+def _cell(value: object) -> object:
+    """A table value as a CSV cell: blank for ``None``, ``true``/``false`` for flags."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _text(value)
+
+
+def _text(value: object) -> object:
+    """A table value as exchanged in text: exact decimals, ISO dates; the rest as is."""
+    import datetime
+
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
 def _import(module: str, extra: str) -> Any:

@@ -17,14 +17,14 @@ import datetime
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from aidledger import aggregate
-from aidledger._counting import Counting
+from aidledger import _counting, aggregate
+from aidledger._engine import Engine
 from aidledger._table import Index, RecordTable, bulk, index_pledges
-from aidledger.aggregate import Summary
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
 from aidledger.model import Pledge, Record
 from aidledger.money import check_currency
+from aidledger.summary import StateTable, Summary
 
 if TYPE_CHECKING:
     import os
@@ -52,7 +52,7 @@ class Ledger:
         self._catalog = catalog if catalog is not None else default_catalog()
         self._table = RecordTable()
         self._index: Index = {}
-        self._engine: Counting | None = None
+        self._engine: Engine | None = None
         self.append(records)
 
     @classmethod
@@ -97,7 +97,12 @@ class Ledger:
             raise KeyError(pledge_id)
         if isinstance(rows, int):
             rows = [rows]
-        return Pledge(pledge_id, tuple(self._table.record(row) for row in rows))
+        table = self._table
+        return Pledge(
+            pledge_id,
+            tuple(table.record(row) for row in rows),
+            table.system_key(rows[0]) or None,
+        )
 
     def pledges(self) -> Iterator[Pledge]:
         """Every pledge, in the order its first record appears."""
@@ -140,9 +145,10 @@ class Ledger:
         self._index = index
         self._engine = None
 
-    def _counting(self) -> Counting:
+    def _counting(self) -> Engine:
         if self._engine is None:
-            self._engine = Counting(self._table, self._index)
+            with bulk():
+                self._engine = _counting.build(self._table, self._index)
         return self._engine
 
     def summarize(
@@ -151,10 +157,13 @@ class Ledger:
         donors: Collection[str] | str | None = None,
         currency: str | None = None,
         rates: RateTable | None = None,
+        recipients: Collection[str] | str | None = None,
     ) -> Summary:
         """Per-donor totals as of *as_of* (default: the latest record date), DESIGN 3.
 
-        *donors* limits the summary to some donor codes. With *currency*, each donor also
+        *donors* limits the summary to some donor codes, *recipients* to some recipient
+        codes (default: every recipient; a donor's figures are kept per recipient and
+        never mixed). With *currency*, each donor also
         gets ``committed_total`` and ``delivered_total``: its amounts converted with
         *rates* at the rate in force on each pledge's commitment date (DESIGN 3.3), summed
         exactly and rounded once. *rates* also lets checkpoints stated in one currency be
@@ -168,6 +177,8 @@ class Ledger:
             as_of = None if span is None else span[1]
         if isinstance(donors, str):
             donors = (donors,)
+        if isinstance(recipients, str):
+            recipients = (recipients,)
         if currency is not None:
             check_currency(currency)
         rate = None if rates is None else rates.rate
@@ -175,7 +186,25 @@ class Ledger:
         # with a large ledger loaded, a full collection walks all of its columns.)
         with bulk():
             counting = self._counting()
-            return aggregate.summarize(counting, self._catalog, as_of, donors, currency, rate)
+            return aggregate.summarize(
+                counting, self._catalog, as_of, donors, currency, rate, recipients
+            )
+
+    def state(self, as_of: datetime.date | str | None = None) -> StateTable:
+        """Every pledge that exists as of *as_of* (default: the latest record date), one
+        row each: its record in force, its outermost package, whether it counts and what
+        the summary adds up of it (docs/embedding.md, "The state of each pledge"). Query
+        this table, not the records: a pledge's history would count it once per record."""
+        if isinstance(as_of, str):
+            as_of = datetime.date.fromisoformat(as_of)
+        if as_of is None:
+            span = self.dates
+            if span is None:
+                return StateTable(None, ())
+            as_of = span[1]
+        from aidledger._states import states
+
+        return StateTable(as_of, tuple(states(self._table, self._index, as_of)))
 
     def validate(
         self, currency: str | None = None, rates: RateTable | None = None

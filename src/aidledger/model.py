@@ -30,9 +30,11 @@ from aidledger.money import Money, check_currency, parse_amount, to_decimal
 __all__ = [
     "COLUMNS",
     "REQUIRED_COLUMNS",
+    "UNDISCLOSED",
     "Pledge",
     "Record",
     "Status",
+    "Undisclosed",
     "check_amount",
     "check_territory",
     "check_text",
@@ -65,6 +67,18 @@ class Status(enum.StrEnum):
         """Listed as under discussion, never summed: ``requested`` or ``considering``."""
         return self in _DISCUSSED
 
+
+class Undisclosed(enum.StrEnum):
+    """A delivered figure that a source says exists but does not give: "delivered in part,
+    how many (or how much) not disclosed". Written ``undisclosed`` in every format; a blank
+    delivered figure means something else, that no delivery is stated."""
+
+    UNDISCLOSED = "undisclosed"
+
+
+#: "Delivered in part, figure not disclosed": a value of ``delivered_quantity`` and
+#: ``delivered_amount`` (docs/counting-rules.md).
+UNDISCLOSED = Undisclosed.UNDISCLOSED
 
 _COMMITTED = frozenset({Status.PLEDGED, Status.DELIVERED})
 _DISCUSSED = frozenset({Status.REQUESTED, Status.CONSIDERING})
@@ -321,7 +335,9 @@ def _to_quantity(value: int | str | None) -> int | None:
     return _quantity("quantity", value)
 
 
-def _to_delivered_quantity(value: int | str | None) -> int | None:
+def _to_delivered_quantity(value: int | str | None) -> int | Undisclosed | None:
+    if value == UNDISCLOSED:
+        return UNDISCLOSED
     return _quantity("delivered_quantity", value)
 
 
@@ -329,7 +345,9 @@ def _to_amount(value: Decimal | int | str | None) -> Decimal | None:
     return _amount("amount", value)
 
 
-def _to_delivered_amount(value: Decimal | int | str | None) -> Decimal | None:
+def _to_delivered_amount(value: Decimal | int | str | None) -> Decimal | Undisclosed | None:
+    if isinstance(value, str) and value == UNDISCLOSED:
+        return UNDISCLOSED
     return _amount("delivered_amount", value)
 
 
@@ -338,7 +356,10 @@ class Record:
     """One line of the ledger: the state of one pledge (``id``) at one date.
 
     Each record is a full snapshot: ``None`` for a quantity or amount means undisclosed at
-    that date, not "unchanged" (DESIGN 3.1). Values are checked here: a bad one raises
+    that date, not "unchanged" (docs/counting-rules.md). ``system`` is the name as written
+    (``"Leopard 2A6"``); a ledger resolves it to a catalog key. ``delivered_quantity`` and
+    ``delivered_amount`` are ``None`` when no delivery is stated and :data:`UNDISCLOSED`
+    when one is but its figure is not given. Values are checked here: a bad one raises
     :class:`~aidledger.errors.FieldError` (a ``ValueError``) naming the field and the value.
     """
 
@@ -350,8 +371,12 @@ class Record:
     quantity: int | None = attrs.field(default=None, converter=_to_quantity)
     amount: Decimal | None = attrs.field(default=None, converter=_to_amount)
     currency: str | None = attrs.field(default=None, converter=_to_currency)
-    delivered_quantity: int | None = attrs.field(default=None, converter=_to_delivered_quantity)
-    delivered_amount: Decimal | None = attrs.field(default=None, converter=_to_delivered_amount)
+    delivered_quantity: int | Undisclosed | None = attrs.field(
+        default=None, converter=_to_delivered_quantity
+    )
+    delivered_amount: Decimal | Undisclosed | None = attrs.field(
+        default=None, converter=_to_delivered_amount
+    )
     status: Status = attrs.field(converter=_to_status)
     authority: str | None = attrs.field(default=None, converter=_to_authority)
     part_of: str | None = attrs.field(default=None, converter=_to_part_of)
@@ -378,8 +403,9 @@ class Record:
 
     @property
     def delivered_money(self) -> Money | None:
-        """The delivered amount with its currency, or ``None`` when none is stated."""
-        if self.delivered_amount is None or self.currency is None:
+        """The delivered amount with its currency, or ``None`` when none is stated or it
+        is undisclosed."""
+        if not isinstance(self.delivered_amount, Decimal) or self.currency is None:
             return None
         return Money(self.delivered_amount, self.currency)
 
@@ -388,14 +414,23 @@ def cross_field_problem(
     currency: str | None,
     quantity: int | None,
     amount: Decimal | str | None,
-    delivered_quantity: int | None,
+    delivered_quantity: int | Undisclosed | None,
     delivered_amount: Decimal | str | None,
 ) -> tuple[str, str, str] | None:
     """The first rule between the fields of one record that these values break, as
-    ``(field, value, reason)``, or ``None``. Shared by :class:`Record` and the loaders."""
+    ``(field, value, reason)``, or ``None``. Shared by :class:`Record` and the loaders.
+    An undisclosed delivered figure is compared with nothing and needs no currency."""
+    if delivered_amount == UNDISCLOSED:
+        delivered_amount = None
+    if delivered_quantity == UNDISCLOSED:
+        delivered_quantity = None
     if currency is None and (amount is not None or delivered_amount is not None):
         return ("currency", "", "is required when amount or delivered_amount is given")
-    if delivered_quantity is not None and quantity is not None and delivered_quantity > quantity:
+    if (
+        isinstance(delivered_quantity, int)
+        and quantity is not None
+        and delivered_quantity > quantity
+    ):
         return (
             "delivered_quantity",
             str(delivered_quantity),
@@ -420,10 +455,12 @@ def _record_tuple(records: Iterable[Record]) -> tuple[Record, ...]:
 
 @attrs.frozen
 class Pledge:
-    """The history of one commitment: its records, by date then input order."""
+    """The history of one commitment: its records, by date then input order, and the
+    catalog key its system resolves to (``None`` for money and packages)."""
 
     id: str
     records: tuple[Record, ...] = attrs.field(converter=_record_tuple)
+    system: str | None = None
 
     @property
     def donor(self) -> str:
@@ -431,9 +468,9 @@ class Pledge:
         return self.records[0].donor
 
     @property
-    def system(self) -> str | None:
-        """The system key (the same in every record), or ``None`` for money and packages."""
-        return self.records[0].system
+    def recipient(self) -> str:
+        """The recipient (the same in every record)."""
+        return self.records[0].recipient
 
     @property
     def part_of(self) -> str | None:

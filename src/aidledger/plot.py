@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from matplotlib.text import Annotation
     from matplotlib.transforms import Bbox
 
-    from aidledger.aggregate import CheckpointCheck, History, HistoryPoint, Summary
+    from aidledger.summary import CheckpointCheck, History, HistoryPoint, Summary
 
 __all__ = ["plot"]
 
@@ -151,13 +151,14 @@ class _Words:
         """aidledger's own label *message* (an English msgid), translated."""
         return translations(str(self.locale)).gettext(message)
 
-    def donor(self, code: str, summary: Summary) -> str:
-        """The donor's name, from CLDR."""
+    def donor(self, party: tuple[str, str], summary: Summary) -> str:
+        """The donor's name, from CLDR, and the recipient's when the summary has several."""
         from aidledger.model import donor_name
 
-        if code in summary:
-            return summary[code].name(str(self.locale))
-        return donor_name(code, str(self.locale))
+        name = donor_name(party[0], str(self.locale))
+        if len(summary.recipients) > 1:
+            return f"{name} \u2192 {donor_name(party[1], str(self.locale))}"
+        return name
 
     def date(self, day: datetime.date, format: str) -> str:
         from babel.dates import format_date
@@ -183,7 +184,7 @@ class _Words:
 class _Line:
     """One donor's marks: step points up to the summary's date and drawable checkpoints."""
 
-    donor: str
+    donor: tuple[str, str]  # (donor, recipient)
     name: str
     points: tuple[HistoryPoint, ...]
     checkpoints: tuple[CheckpointCheck, ...]
@@ -198,6 +199,11 @@ class _Line:
         return self.points[-1].committed if self.points else Decimal(0)
 
 
+def _gid(party: tuple[str, str]) -> str:
+    """The donor and recipient as an SVG id part (``US-UA``)."""
+    return "-".join(party)
+
+
 def _axis_currency(history: History) -> str | None:
     """The one currency of every line, or ``ValueError`` when they differ."""
     if history.currency is not None:
@@ -205,7 +211,9 @@ def _axis_currency(history: History) -> str | None:
     held = sorted(set(history.currencies.values()))
     if len(held) > 1:
         donors = {
-            currency: ", ".join(sorted(d for d, c in history.currencies.items() if c == currency))
+            currency: ", ".join(
+                sorted(d[0] for d, c in history.currencies.items() if c == currency)
+            )
             for currency in held
         }
         listed = ", ".join(f"{currency} ({donors[currency]})" for currency in held)
@@ -246,7 +254,7 @@ def _lines(summary: Summary, history: History, currency: str | None, words: _Wor
 # --- drawing (floats from here on) -------------------------------------------------------
 
 
-def _draw(axes: Axes, lines: Sequence[_Line]) -> dict[str, str]:
+def _draw(axes: Axes, lines: Sequence[_Line]) -> dict[tuple[str, str], str]:
     """Each donor's lines and markers; returns the colour of each donor."""
     colours = {}
     for number, line in enumerate(lines):
@@ -262,7 +270,7 @@ def _draw(axes: Axes, lines: Sequence[_Line]) -> dict[str, str]:
                 # A line of one day has no length: a dot shows it.
                 marker="o" if len(line.points) == 1 else "",
                 markersize=4.0,
-                gid=f"committed-{line.donor}",
+                gid=f"committed-{_gid(line.donor)}",
             )
         if line.delivers:
             axes.plot(
@@ -272,7 +280,7 @@ def _draw(axes: Axes, lines: Sequence[_Line]) -> dict[str, str]:
                 linestyle="--",
                 color=colour,
                 linewidth=1.5,
-                gid=f"delivered-{line.donor}",
+                gid=f"delivered-{_gid(line.donor)}",
             )
         if line.checkpoints:
             axes.plot(
@@ -284,7 +292,7 @@ def _draw(axes: Axes, lines: Sequence[_Line]) -> dict[str, str]:
                 color=colour,
                 markerfacecolor="white",
                 markeredgewidth=1.5,
-                gid=f"checkpoints-{line.donor}",
+                gid=f"checkpoints-{_gid(line.donor)}",
             )
     return colours
 
@@ -386,7 +394,7 @@ def _legend(
     figure: Figure,
     axes: Axes,
     lines: Sequence[_Line],
-    colours: Mapping[str, str],
+    colours: Mapping[tuple[str, str], str],
     renderer: RendererBase,
     words: _Words,
 ) -> None:
@@ -478,7 +486,7 @@ def _delivered(point: HistoryPoint) -> Decimal:
 def _label_checkpoints(
     axes: Axes,
     lines: Sequence[_Line],
-    colours: Mapping[str, str],
+    colours: Mapping[tuple[str, str], str],
     renderer: RendererBase,
     words: _Words,
 ) -> None:

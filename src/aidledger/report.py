@@ -25,8 +25,8 @@ from aidledger._i18n import translations
 if TYPE_CHECKING:
     from babel import Locale
 
-    from aidledger.aggregate import CheckpointCheck, DonorSummary, Summary
     from aidledger.money import Money
+    from aidledger.summary import CheckpointCheck, DonorSummary, Summary
 
 __all__ = ["FORMATS", "render"]
 

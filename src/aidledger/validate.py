@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING
 import attrs
 
 from aidledger._table import RecordTable
+from aidledger.checkpoints import reconcile
 from aidledger.model import Status
 
 if TYPE_CHECKING:
-    from aidledger._counting import Counting
-    from aidledger.aggregate import CheckpointCheck, Converter
+    from aidledger._conversion import Converter
+    from aidledger._engine import Engine
     from aidledger.catalog import Catalog
+    from aidledger.summary import CheckpointCheck
 
 __all__ = ["Problem", "Severity", "validate"]
 
@@ -201,7 +203,7 @@ class _Checks:
         table = self.table
         for pledge in self.index:
             first = self.rows(pledge)[0]
-            system = table.system[first]
+            system = table.system_key(first)
             if system and system not in self.catalog:
                 closest = self.catalog.closest(system)
                 hint = f"; closest: {', '.join(closest)}" if closest else ""
@@ -236,9 +238,7 @@ class _Checks:
                 else:
                     seen[values] = row
 
-    def checkpoints(self, counting: Counting, rate: Converter | None) -> None:
-        from aidledger.aggregate import reconcile
-
+    def checkpoints(self, counting: Engine, rate: Converter | None) -> None:
         table = self.table
         rows = [row for row, status in enumerate(table.status) if status is Status.REPORTED]
         for row, check in zip(rows, reconcile(counting, rows, rate), strict=True):
@@ -295,7 +295,7 @@ def validate(
     table: RecordTable,
     index: dict[str, int | list[int]],
     catalog: Catalog,
-    counting: Counting,
+    counting: Engine,
     rate: Converter | None = None,
 ) -> list[Problem]:
     """Every problem of the ledger, in file order (see :meth:`Ledger.validate`)."""
