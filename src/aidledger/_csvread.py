@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import compress
 from typing import Any, TextIO
 
+from aidledger._progress import advance
 from aidledger._table import Origin, RecordTable
 from aidledger.errors import LoadError
 from aidledger.model import (
@@ -288,6 +289,7 @@ def _blocks(stream: TextIO, width: int, name: str) -> Iterator[Block]:
         else:
             cut = len(block)
         pending = block[cut:]
+        advance(len(text))
         yield _split(block[:cut], width, name, line)
         line += block.count("\n", 0, cut) + (0 if block[cut - 1] == "\n" else 1)
 
