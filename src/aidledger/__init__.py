@@ -10,6 +10,8 @@ up to per donor: exact (``Decimal``), traceable to the records and sources behin
 """
 
 from aidledger.catalog import Catalog, System, default_catalog
+from aidledger._compare import compare
+from aidledger.comparison import Comparison, DonorDifference, PledgeChange, SystemDifference
 from aidledger.errors import (
     AidLedgerError,
     CurrencyMismatchError,
@@ -41,8 +43,10 @@ __all__ = [
     "AidLedgerError",
     "Catalog",
     "CheckpointCheck",
+    "Comparison",
     "CurrencyMismatchError",
     "Discussion",
+    "DonorDifference",
     "DonorSummary",
     "FieldError",
     "Ledger",
@@ -50,6 +54,7 @@ __all__ = [
     "MissingExtraError",
     "Money",
     "Pledge",
+    "PledgeChange",
     "PledgeState",
     "Problem",
     "Quote",
@@ -61,11 +66,13 @@ __all__ = [
     "Status",
     "Summary",
     "System",
+    "SystemDifference",
     "SystemSummary",
     "SystemTotal",
     "Undisclosed",
     "Variant",
     "bundled",
+    "compare",
     "default_catalog",
     "ecb_rates",
     "load",

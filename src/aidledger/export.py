@@ -22,14 +22,17 @@ import attrs
 from aidledger.money import format_decimal
 
 if TYPE_CHECKING:
-    from aidledger.summary import DonorSummary, StateTable, Summary
+    from aidledger.comparison import Comparison
+    from aidledger.summary import DonorSummary, PledgeState, StateTable, Summary
 
 __all__ = [
+    "COMPARISON_FORMAT",
     "KINDS",
     "STATE_COLUMNS",
     "SUMMARY_FORMAT",
     "SUMMARY_TABLES",
     "Column",
+    "comparison_to_dict",
     "schema",
     "state_records",
     "summary_records",
@@ -249,7 +252,8 @@ def _json_object(columns: tuple[Column, ...], item: object) -> dict[str, Any]:
     return {column.name: _json(column.get(item)) for column in columns if column.json}
 
 
-def _donor_to_dict(entry: DonorSummary, locale: str) -> dict[str, Any]:
+def _donor_head(entry: DonorSummary, locale: str) -> dict[str, Any]:
+    """A donor entry's own figures as JSON: the donor columns and the money by currency."""
     rest = _json_object(DONORS, entry)
     head = {key: rest.pop(key) for key in ("donor", "recipient", "name")}
     head["name"] = entry.name(locale)
@@ -259,6 +263,12 @@ def _donor_to_dict(entry: DonorSummary, locale: str) -> dict[str, Any]:
         "committed": {c: format_decimal(a) for c, a, _ in money if a is not None},
         "delivered": {c: format_decimal(a) for c, _, a in money if a is not None},
         **rest,
+    }
+
+
+def _donor_to_dict(entry: DonorSummary, locale: str) -> dict[str, Any]:
+    return {
+        **_donor_head(entry, locale),
         "systems": [
             {
                 **_json_object(SYSTEMS, line),
@@ -279,4 +289,68 @@ def summary_to_dict(summary: Summary, locale: str = "en") -> dict[str, Any]:
         "currency": summary.currency,
         "recipients": list(summary.recipients),
         "donors": [_donor_to_dict(entry, locale) for entry in summary.donors],
+    }
+
+
+#: The ``format`` of a comparison as JSON.
+COMPARISON_FORMAT = "aidledger-comparison/1"
+_LINE = tuple(column for column in SYSTEMS if column.name not in ("system", "name"))
+
+
+def _state_json(state: PledgeState | None) -> dict[str, Any] | None:
+    if state is None:
+        return None
+    return {name: _json(getattr(state, name)) for name in STATE_COLUMNS if name != "as_of"}
+
+
+def _amounts(values: Mapping[str, Decimal]) -> dict[str, str]:
+    return {currency: format_decimal(amount) for currency, amount in values.items()}
+
+
+def comparison_to_dict(comparison: Comparison, locale: str = "en") -> dict[str, Any]:
+    """A comparison as JSON data (docs/compare.md), names in *locale*."""
+    donors = []
+    for entry in comparison:
+        total = entry.total_difference
+        donors.append(
+            {
+                "donor": entry.donor,
+                "recipient": entry.recipient,
+                "name": entry.name(locale),
+                "a": None if entry.a is None else _donor_head(entry.a, locale),
+                "b": None if entry.b is None else _donor_head(entry.b, locale),
+                "committed_difference": _amounts(entry.committed_difference),
+                "delivered_difference": _amounts(entry.delivered_difference),
+                "total_difference": None if total is None else format_decimal(total.amount),
+                "systems": [
+                    {
+                        "system": line.system,
+                        "name": line.name,
+                        "a": None if line.a is None else _json_object(_LINE, line.a),
+                        "b": None if line.b is None else _json_object(_LINE, line.b),
+                        "committed_difference": line.committed_difference,
+                        "delivered_difference": line.delivered_difference,
+                        "pledges": [change.id for change in line.pledges],
+                    }
+                    for line in entry.systems
+                    if line.differs
+                ],
+                "pledges": [
+                    {
+                        "id": change.id,
+                        "change": change.change,
+                        "fields": list(change.fields),
+                        "a": _state_json(change.a),
+                        "b": _state_json(change.b),
+                    }
+                    for change in entry.pledges
+                ],
+            }
+        )
+    return {
+        "format": COMPARISON_FORMAT,
+        "as_of": _json(comparison.as_of),
+        "currency": comparison.currency,
+        "names": {"a": comparison.names[0], "b": comparison.names[1]},
+        "donors": donors,
     }
