@@ -9,8 +9,8 @@ up to per donor: exact (``Decimal``), traceable to the records and sources behin
 38
 """
 
-from aidledger.catalog import Catalog, System, default_catalog
 from aidledger._compare import compare
+from aidledger.catalog import Catalog, System, default_catalog
 from aidledger.comparison import Comparison, DonorDifference, PledgeChange, SystemDifference
 from aidledger.errors import (
     AidLedgerError,
