@@ -760,6 +760,7 @@ RESOLVED = {
     "Harpoon coastal defense missile system": "harpoon",
     "Harpoon coastal defense missile": "harpoon",
     "Hellfire missiles": "hellfire",
+    "High-speed Anti-radiation missiles": "agm-88",
     "HIMARS 142 multiple rocket launcher": "himars",
     "Iris-T SLM": "iris-t",
     "Javelin anti-armor systems": "javelin",
@@ -773,6 +774,7 @@ RESOLVED = {
     "M113 armored personnel carrier": "m113",
     "M114 155mm Howitzer": "m114",
     "M119 105mm howitzer": "m119",
+    "M577 Command Post Carrier": "m577",
     "M270 weapon system (Norway)": "m270",
     "M270 weapon system": "m270",
     "M31A1 munition": "gmlrs",
@@ -926,10 +928,10 @@ def test_shared_table_names_resolved(shared: tuple[Ledger, ImportReport]) -> Non
     items = [r for r in ledger if r.note and r.note.startswith("Kiel item: ")]
     assert len(items) == 636
     resolved = {r.system for r in items if r.system}
-    assert len([r for r in items if r.system]) == 159
+    assert len([r for r in items if r.system]) == 162
     assert resolved == set(RESOLVED.values())
     unresolved = [e for e in report if e.rule == "no-system"]
-    assert len(unresolved) == 636 - 159
+    assert len(unresolved) == 636 - 162
     names = {e.value.strip() for e in unresolved}
     assert not names & set(RESOLVED)
 
