@@ -39,7 +39,7 @@ REQUIRED_KEYS = [
 
 def test_bundled_catalog_has_the_systems_the_ledger_and_examples_use() -> None:
     assert set(REQUIRED_KEYS) <= {s.key for s in CATALOG}
-    assert 60 <= len(CATALOG) <= 120
+    assert 60 <= len(CATALOG) <= 200
 
 
 def test_bundled_file_is_tidy_one_table_per_system_sorted_by_key() -> None:
@@ -153,7 +153,7 @@ def test_lookup_by_key() -> None:
     assert CATALOG.get("HIMARS") is None
     assert "himars" in CATALOG
     assert "HIMARS" not in CATALOG and 42 not in CATALOG
-    assert [s.key for s in CATALOG][:2] == ["2s1", "2s19"]
+    assert [s.key for s in CATALOG][:2] == ["2k12-kub", "2s1"]
     with pytest.raises(KeyError):
         CATALOG["HIMARS"]
 
@@ -488,6 +488,56 @@ SPELLED = [
     ("2С1 Гвоздика", "2s1"),
     ("Мі-8", "mi-8"),
     ("Бук-М1", "buk"),
+    # what the tracker's current workbook names (its variants and designations)
+    ("BMP-2", "bmp-2"),
+    ("BMP-2M", "bmp-2"),
+    ("BVP-2 infantry fighting vehicle", "bmp-2"),
+    ("2S22 Bohdana", "2s22-bohdana"),
+    ("Bogdana self-propelled howitzer", "2s22-bohdana"),
+    ("ShKH vz. 77 DANA", "dana"),
+    ("DANA M2", "dana"),
+    ("PT-91 Twardy tanks", "pt-91"),
+    ("Leopard 1A5DK", "leopard-1"),
+    ("Leopard 1 A5", "leopard-1"),
+    ("Leopard-1A5BE", "leopard-1"),
+    ("F-16AM/BM", "f-16"),
+    ("F-16 MLU fighter jets", "f-16"),
+    ("F16 Block 15", "f-16"),
+    ("MARS II multiple rocket launcher", "m270"),
+    ("AMRAAM rockets (for NASAMS)", "aim-120"),  # the missiles, not NASAMS
+    ("AIM-7 missile for air defense", "aim-7"),
+    ("RIM-7 missile", "aim-7"),
+    ("AIM-9X Sidewinder", "aim-9"),
+    ("ASTER 30 missile", "aster"),
+    ("high-speed anti-radiation missile (HARM)", "agm-88"),
+    ("JDAM-ER", "jdam"),
+    ("GBU-62 JDAM-ER", "jdam"),
+    ("Hydra-70 aircraft rocket", "hydra-70"),
+    ("Zuni aircraft rocket", "zuni"),
+    ("Lightweight Multirole Missiles (LMM)", "lmm"),
+    ("2K12 KUB", "2k12-kub"),
+    ("Bandvagn 206 tracked all-terrain vehicles", "bv-206"),
+    ("BvS10 armoured all-terrain vehicle", "bvs-10"),
+    ("PBV 302 armored personnel carrier", "pbv-302"),
+    ("Bofors L70 anti-aircraft gun", "bofors-l70"),
+    ("RQ-11B Raven", "raven"),
+    ("penguin unmanned aerial systems", "penguin-uas"),
+    ("Soviet-made RPG-7 anti-tank missile launcher", "rpg-7"),
+    ("M141 rocket launcher", "m141"),
+    ("M577 Command Post Carrier", "m577"),
+    ("Patriot air defense system, fully equipped", "patriot"),
+    # other languages' generic words (German, French): the system all the same
+    ("Panzerhaubitze 2000", "pzh-2000"),
+    ("Panzerhaubitze M109A3GN", "m109"),
+    ("Kampfpanzer Leopard 2A6", "leopard-2"),
+    ("Leopard Kampfpanzer 2A6", "leopard-2"),
+    ("Schützenpanzer Marder 1A3", "marder"),
+    ("Flugabwehrkanonenpanzer Gepard", "gepard"),
+    ("Mehrfachraketenwerfer MARS II", "m270"),
+    ("Flugabwehrsystem IRIS-T SLM", "iris-t"),
+    ("Transportpanzer Fuchs and Haubitze", None),  # no Fuchs in the catalog
+    ("obusier automoteur CAESAR", "caesar"),
+    ("véhicule blindé VAB", "vab"),
 ]
 
 NOT_A_SYSTEM = [
@@ -498,7 +548,6 @@ NOT_A_SYSTEM = [
     "HIMARS pods",
     "Gepard ammunition",
     "Gepard ammunition round",
-    "AMRAAM rockets (for NASAMS)",
     "spare barrels for M777",
     "M777 spare barrels",
     "155mm ammunition for M777",
@@ -530,7 +579,7 @@ NOT_A_SYSTEM = [
     "M2HB",
     "T-80",
     "T-64",
-    "BMP-2",
+    "BMP-3",  # neither the BMP-1 nor the BMP-2
     "Msta-B",  # the towed howitzer, not the 2S19 Msta-S
     "RM-70 and VAMPIRE",
     "Counter-Unmanned Aerial System",
@@ -542,6 +591,25 @@ NOT_A_SYSTEM = [
     "Black Hawk helicopters",
     "Puma",  # the drone or the infantry fighting vehicle?
     "Leopards",  # 1 or 2?
+    "Bv 206 and BvS 10",
+    "Penguin missile",  # the anti-ship missile, not the Penguin drone
+    "Bofors",  # a maker, not a system
+    "SAMP/T Aster missiles and launchers",
+    # what is not the system: its ammunition, parts, repair, armament (the issue's examples)
+    "Ammunition for MARS II",
+    "Panzerhaubitze 2000 (repair)",
+    "Repair of Panzerhaubitze 2000",
+    "replacement barrels for M777 howitzer",
+    "F-16 armament (generic)",
+    "F-16s Ammunition",
+    "Spare parts and equipment for F-16",
+    "Munition für Panzerhaubitze 2000",
+    "Ersatzteile für Leopard 2",
+    "Leopard 2 Ersatzteile",
+    "Instandsetzung Gepard",
+    "Bergepanzer 3 Büffel",
+    "Brückenlegepanzer Biber",
+    "bridge-laying Leopard 1 tanks",
     # nothing
     "",
     "   ",
@@ -607,7 +675,7 @@ KIEL = [
     ("YPR-765 infantry vehicle", "ypr-765"),
     ("M113 armored personnel carrier", "m113"),
     ("M113's refitting (collab with Danemark)", None),
-    ("M577 Command Post Carrier", None),
+    ("M577 Command Post Carrier", "m577"),
     ("M113 armored personnel carrier, M114 155mm Howitzer", None),
     ("Armored High Mobility Multipurpose Wheeled Vehicle", "humvee"),
     ("MaxxPro Mine Resistant Ambush Protected Vehicles", "mrap"),
@@ -729,6 +797,10 @@ ACCESSORIES = [
     "rounds for {}",
     "training on {}",
     "{} maintenance",
+    "{} (repair)",
+    "repair of {}",
+    "replacement barrels for {}",
+    "{} armament",
 ]
 
 

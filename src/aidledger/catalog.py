@@ -69,6 +69,7 @@ CATEGORIES: Mapping[str, str] = types.MappingProxyType(
     {
         "air-defence": "air defence system",
         "air-defence-missile": "air defence missile",
+        "air-launched-munition": "air-launched munition",
         "anti-aircraft-gun": "anti-aircraft gun",
         "anti-ship-missile": "anti-ship missile",
         "anti-tank": "anti-tank weapon",
@@ -238,6 +239,31 @@ _WORD_MAP = {
     "suas": "uas",
     "clu": "launchunit",
     "spg": "sph",
+    # The generic words of other languages' designations, read as their English ones
+    # ("Panzerhaubitze" is a self-propelled howitzer, "Flugabwehr" air defence).
+    **dict.fromkeys(("panzerhaubitze", "automoteur"), "sph"),
+    **dict.fromkeys(("haubitze", "obusier"), "howitzer"),
+    "kampfpanzer": "mbt",
+    "schutzenpanzer": "ifv",
+    "transportpanzer": "apc",
+    "spahpanzer": "recon",
+    **dict.fromkeys(("flugabwehr", "flugabwehrsystem", "luftverteidigung"), "airdefense"),
+    "flugabwehrkanonenpanzer": "airdefense",
+    "panzerabwehr": "antitank",
+    **dict.fromkeys(("raketenwerfer", "mehrfachraketenwerfer"), "mlrs"),
+    **dict.fromkeys(("geschutz", "kanone", "canon"), "gun"),
+    **dict.fromkeys(("fahrzeug", "vehicule"), "vehicle"),
+    **dict.fromkeys(("gepanzert", "gepanzerte", "blinde"), "armored"),
+    "drohne": "uas",
+    "hubschrauber": "helicopter",
+    "kampfflugzeug": "fighter",
+    # ... and their words for what is not the item itself.
+    **dict.fromkeys(("ersatzteil", "ersatzteile"), "spare"),
+    **dict.fromkeys(("reparatur", "instandsetzung"), "repair"),
+    **dict.fromkeys(("wartung", "instandhaltung"), "maintenance"),
+    "ausbildung": "training",
+    "bergepanzer": "recovery",
+    "bruckenlegepanzer": "bridgelayer",
 }
 # Multi-word phrases -> one word (or none). Written in the spelling _WORD_MAP produces.
 _PHRASES = {
@@ -312,6 +338,7 @@ _PHRASES = {
     "launch pad": "launchunit",
     "launch rail": "launchunit",
     "up to": "",
+    "fully equipped": "",
     "as well as": _LIST,
 }
 
@@ -342,6 +369,7 @@ _NOT_THE_ITEM = _word_set(
     sustainment support servicing upgrade modernization modernisation decoy mockup replica
     dummy class ship vessel boat frigate corvette counter recovery bridge bridgelayer engine
     tire tyre trailer transporter tractor documentation manual production factory
+    armament weaponry replacement
     """
 )
 # Ammunition words: never the system, except _MUNITION_WORDS beside a munition ("Stinger

@@ -163,26 +163,42 @@ def _import_parser(
 
     kiel = importers.add_parser(
         "kiel",
-        help="the Kiel Institute's Ukraine Support Tracker item table",
-        description="Import the Kiel Institute's Ukraine Support Tracker item table (CSV, "
-        "UTF-8 or UTF-16): one pledge per activity with Kiel's value, its announcements and "
-        "items as components (docs/kiel.md).",
+        help="the Kiel Institute's Ukraine Support Tracker (workbook or item table)",
+        description="Import the Kiel Institute's Ukraine Support Tracker: the main data "
+        "sheet of its workbook (.xlsx; needs the 'xlsx' extra: pip install "
+        "'aidledger[xlsx]'), one pledge per sub-activity with Kiel's allocation and its "
+        "items as components; or the 2022 item table (CSV, UTF-8 or UTF-16), one pledge per "
+        "activity. The format is told by the file's content, the layout by its columns "
+        "(docs/kiel.md).",
     )
-    kiel.add_argument("source", metavar="SOURCE", help="the Kiel table (.csv)")
+    kiel.add_argument("source", metavar="SOURCE", help="the Kiel workbook or table")
     _import_options(kiel)
+    kiel.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the workbook's sheet to read (default: 'Bilateral Assistance, MAIN DATA', "
+        "else the first sheet with the main data's columns)",
+    )
+    kiel.add_argument(
+        "--measure",
+        choices=("allocation", "commitment"),
+        default="allocation",
+        help="the main data's rows to import: Kiel's allocations (the default, what its "
+        "totals sum) or its commitments; never both in one ledger",
+    )
     kiel.add_argument(
         "--original-currency",
         action="store_true",
-        help="an activity's amount is 'Total' in 'Original Currency' (default: Kiel's "
-        "'Converted Value in EUR')",
+        help="amounts in the currency Kiel reports them in ('tot_sub_activity_value' in "
+        "'reporting_currency'; 2022: 'Total' in 'Original Currency') instead of Kiel's EUR",
     )
     kiel.add_argument(
         "--aid-type",
         nargs="+",
         action="extend",
         metavar="TYPE",
-        help="the values of 'Type of Aid General' to import: Military (the default), "
-        "Financial, Humanitarian",
+        help="the aid types to import ('aid_type_general'; 2022: 'Type of Aid General'): "
+        "Military (the default), Financial, Humanitarian",
     )
     kiel.set_defaults(run_import=_import_kiel)
     return importers
@@ -371,6 +387,8 @@ def _import_kiel(args: argparse.Namespace) -> int:
         args.source,
         aid_types=args.aid_type or ("Military",),
         original_currency=args.original_currency,
+        sheet=args.sheet,
+        measure=args.measure,
     )
     _write_import(ledger, report, args)
     return EXIT_OK

@@ -1,6 +1,7 @@
 """Importers: ledgers from the tables analysts already have.
 
-- :mod:`aidledger.importers.kiel`: the Kiel Institute's Ukraine Support Tracker item table.
+- :mod:`aidledger.importers.kiel`: the Kiel Institute's Ukraine Support Tracker: the main
+  data sheet of its workbook, or its 2022 item table.
 - :mod:`aidledger.importers.mapping`: any spreadsheet exported as CSV, through a small
   TOML mapping that names the source column of each field.
 
