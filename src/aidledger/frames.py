@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from aidledger._files import replacing
 from aidledger.errors import MissingExtraError
 
 if TYPE_CHECKING:
@@ -264,8 +265,6 @@ def _decimal_type(pa: Any, values: Iterable[Decimal | None]) -> Any:
 
 def write_parquet(table: pyarrow.Table, path: str | os.PathLike[str]) -> None:
     """Write an Arrow *table* as Parquet, atomically (as :func:`aidledger.save` does)."""
-    from aidledger.io import replacing
-
     parquet = _import("pyarrow.parquet", "arrow")
     with replacing(path) as temporary:
         parquet.write_table(table, temporary)

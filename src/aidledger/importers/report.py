@@ -11,8 +11,11 @@ import csv
 import os
 from collections import Counter
 from collections.abc import Iterator
+from typing import TextIO
 
 import attrs
+
+from aidledger._files import write_together
 
 __all__ = ["Entry", "ImportReport"]
 
@@ -71,9 +74,13 @@ class ImportReport:
         return "\n".join(lines) + "\n"
 
     def write(self, path: str | os.PathLike[str]) -> None:
-        """The full report as CSV: row, column, value, rule, action (one line an entry)."""
-        with open(path, "w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(["row", "column", "value", "rule", "action"])
-            for entry in self.entries:
-                writer.writerow([entry.row, entry.column, entry.value, entry.rule, entry.action])
+        """The full report as CSV in *path*, written atomically (as ledgers are saved)."""
+        write_together([(path, self.write_csv)])
+
+    def write_csv(self, stream: TextIO) -> None:
+        """The full report as CSV on *stream*: row, column, value, rule, action (one line
+        an entry)."""
+        writer = csv.writer(stream)
+        writer.writerow(["row", "column", "value", "rule", "action"])
+        for entry in self.entries:
+            writer.writerow([entry.row, entry.column, entry.value, entry.rule, entry.action])
