@@ -35,6 +35,7 @@ from collections.abc import Collection, Iterator, Mapping
 from decimal import Decimal
 from typing import NamedTuple, TypeVar
 
+from aidledger._files import open_input
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import FieldError, LoadError
 from aidledger.importers.report import ImportReport
@@ -186,7 +187,7 @@ _BOMS = (
 def _text(path: str | os.PathLike[str], file: str) -> str:
     """The file's text: its byte-order mark names the encoding; without one, UTF-8."""
     try:
-        with open(path, "rb") as stream:
+        with open_input(path, file) as stream:  # a FIFO or a device is refused, not read
             data = stream.read()
     except OSError as error:
         raise LoadError(f"cannot be read: {error.strerror or error}", file=file) from None
