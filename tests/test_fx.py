@@ -188,6 +188,10 @@ RATES = "date,base,quote,rate\n2023-01-02,USD,EUR,0.9\n"
             ":3: date: '2023-\\n01-03' is not a date (YYYY-MM-DD)",
         ),
         (
+            RATES.encode() + b"2023-01-03,USD,XXX,0.9\n",
+            ":3: quote: 'XXX' is ISO 4217's code for 'no currency': an amount needs its currency",
+        ),
+        (
             RATES.encode() + b"2023-01-03,USD,EUR,0.9\x00\n",
             ":3: rate: '0.9\\x00' is not a decimal number",
         ),

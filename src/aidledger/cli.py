@@ -17,7 +17,7 @@ from aidledger.errors import AidLedgerError
 from aidledger.fx import RateTable, ecb_rates, load_rates
 from aidledger.io import bundled, load
 from aidledger.ledger import Ledger
-from aidledger.model import check_territory
+from aidledger.model import check_territory, parse_date
 from aidledger.money import check_currency
 
 if TYPE_CHECKING:
@@ -39,13 +39,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _date(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+        return parse_date(text)  # YYYY-MM-DD only: not 20230105, not a week date 2023-W01-4
     except ValueError:
-        return _bad_date(text)
-
-
-def _bad_date(text: str) -> NoReturn:
-    raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _donor(text: str) -> str:

@@ -18,13 +18,13 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from aidledger import aggregate
+from aidledger._arguments import as_of_date, currency_code, donor_codes, rate_table
 from aidledger._counting import Counting
 from aidledger._table import Index, RecordTable, bulk, index_pledges
 from aidledger.aggregate import Summary
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
 from aidledger.model import Pledge, Record
-from aidledger.money import check_currency
 
 if TYPE_CHECKING:
     import os
@@ -150,26 +150,25 @@ class Ledger:
         as_of: datetime.date | str | None = None,
         donors: Collection[str] | str | None = None,
         currency: str | None = None,
-        rates: RateTable | None = None,
+        rates: RateTable | str | None = None,
     ) -> Summary:
         """Per-donor totals as of *as_of* (default: the latest record date), DESIGN 3.
 
-        *donors* limits the summary to some donor codes. With *currency*, each donor also
+        *as_of* is a ``date``, a ``datetime`` (its date) or ``YYYY-MM-DD`` text. *donors*
+        limits the summary to some donor codes (checked: an unknown code is a
+        ``ValueError``). *rates* is a :class:`~aidledger.fx.RateTable`, or ``"ecb"`` for
+        :func:`~aidledger.fx.ecb_rates`. With *currency*, each donor also
         gets ``committed_total`` and ``delivered_total``: its amounts converted with
         *rates* at the rate in force on each pledge's commitment date (DESIGN 3.3), summed
         exactly and rounded once. *rates* also lets checkpoints stated in one currency be
         compared with amounts in others. A conversion with no rate in force raises
         :class:`~aidledger.errors.RateNotFoundError` naming the pair, the date and a pledge.
         """
-        if isinstance(as_of, str):
-            as_of = datetime.date.fromisoformat(as_of)
+        as_of, donors = as_of_date(as_of), donor_codes(donors)
+        currency, rates = currency_code(currency), rate_table(rates)
         if as_of is None:
             span = self.dates
             as_of = None if span is None else span[1]
-        if isinstance(donors, str):
-            donors = (donors,)
-        if currency is not None:
-            check_currency(currency)
         rate = None if rates is None else rates.rate
         # (One collection after the summary's objects, not several while they are made:
         # with a large ledger loaded, a full collection walks all of its columns.)
