@@ -137,6 +137,80 @@ def test_a_rates_file_needs_its_header(tmp_path: Path) -> None:
         load_rates(tmp_path / "missing.csv")
 
 
+RATES = "date,base,quote,rate\n2023-01-02,USD,EUR,0.9\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # An encoding error names its line, with LF, CRLF or CR-only line ends.
+        (
+            RATES.encode() + b"2023-01-03,USD,EUR,0.9\xff\n",
+            ":3: is not UTF-8 text and has no byte-order mark (bytes b'\\xff\\n')",
+        ),
+        (
+            RATES.replace("\n", "\r\n").encode() + b"2023-01-03,USD,EUR,\xe9",
+            ":3: is not UTF-8 text",
+        ),
+        (
+            RATES.replace("\n", "\r").encode() + b"\r2023-01-03,USD,EUR,\xe9",
+            ":4: is not UTF-8 text",
+        ),
+        # UTF-16 is recognised with or without its byte-order mark, and refused as such.
+        (
+            RATES.encode("utf-16"),
+            ": looks like UTF-16 text (its byte-order mark): save it as UTF-8",
+        ),
+        (
+            RATES.encode("utf-16-le"),
+            ": looks like UTF-16 text (a NUL byte beside each ASCII character, and no byte-order mark): save it as UTF-8",
+        ),
+        (
+            RATES.encode("utf-16-be"),
+            ": looks like UTF-16 text (a NUL byte beside each ASCII character",
+        ),
+        (RATES.encode("utf-32"), ": looks like UTF-32 text (its byte-order mark)"),
+        # The header, the columns and the values: each located.
+        (b"", ":1: header: '' is not the rates header date,base,quote,rate"),
+        (b"Date,Base,Quote,Rate\n", ":1: header: 'Date,Base,Quote,Rate' is not the rates header"),
+        (
+            b"date,base,quote,rate,source\n",
+            ":1: header: 'date,base,quote,rate,source' is not the rates header",
+        ),
+        (RATES.encode() + b"2023-01-03,USD,EUR,0.9,x\n", ":3: has 5 fields, a rate has 4"),
+        (RATES.encode() + b"\n\n2023-01-03,USD,EUR,0,9\n", ":5: has 5 fields, a rate has 4"),
+        (
+            RATES.encode() + b'2023-01-03,USD,EUR,"0.9\n\n',
+            ":3: has a quote that is never closed (the field runs to the end of the file)",
+        ),
+        (
+            RATES.encode() + b'"2023-\n01-03",USD,EUR,x\n',
+            ":3: date: '2023-\\n01-03' is not a date (YYYY-MM-DD)",
+        ),
+        (
+            RATES.encode() + b"2023-01-03,USD,XXX,0.9\n",
+            ":3: quote: 'XXX' is ISO 4217's code for 'no currency': an amount needs its currency",
+        ),
+        (
+            RATES.encode() + b"2023-01-03,USD,EUR,0.9\x00\n",
+            ":3: rate: '0.9\\x00' is not a decimal number",
+        ),
+    ],
+)
+def test_a_bad_rates_file_is_located(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_bytes(data)
+    with pytest.raises(LoadError) as caught:
+        load_rates(path)
+    assert str(caught.value).startswith(f"{path}{message}"), str(caught.value)
+
+
+def test_a_rates_file_with_a_utf8_byte_order_mark_and_crlf_reads(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + RATES.replace("\n", "\r\n").encode())
+    assert [q.rate for q in load_rates(path).quotes()] == [Decimal("0.9")]
+
+
 def test_opposite_directions_on_one_day_are_allowed(tmp_path: Path) -> None:
     path = tmp_path / "rates.csv"
     path.write_text("date,base,quote,rate\n2023-01-02,USD,EUR,0.9\n2023-01-02,EUR,USD,1.1\n")

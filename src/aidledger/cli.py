@@ -11,13 +11,13 @@ import datetime
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from aidledger.errors import AidLedgerError
 from aidledger.fx import RateTable, ecb_rates, load_rates
 from aidledger.io import bundled, load
 from aidledger.ledger import Ledger
-from aidledger.model import check_territory
+from aidledger.model import check_territory, parse_date
 from aidledger.money import check_currency
 
 if TYPE_CHECKING:
@@ -40,13 +40,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _date(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+        return parse_date(text)  # YYYY-MM-DD only: not 20230105, not a week date 2023-W01-4
     except ValueError:
-        return _bad_date(text)
-
-
-def _bad_date(text: str) -> NoReturn:
-    raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _donor(text: str) -> str:
@@ -343,15 +339,15 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from aidledger.io import save
+    from aidledger.io import writer
 
+    _check_outputs(args, ("OUT", args.target))
     ledger = load(args.source)
     try:
-        save(ledger, args.target, neutralize_formulas=args.neutralize_formulas)
+        write = writer(ledger, args.target, neutralize_formulas=args.neutralize_formulas)
     except ValueError as error:
         raise _UsageError(str(error)) from None
-    except OSError as error:
-        raise _UsageError(f"{args.target}: cannot be written: {error.strerror or error}") from None
+    _write_together((args.target, write))
     return EXIT_OK
 
 
@@ -362,6 +358,7 @@ def _plot(args: argparse.Namespace) -> int:
             f"{args.output}: a chart is written as {', '.join(formats)} (chosen by the extension)"
         )
     _check_locale(args.locale)
+    _check_outputs(args, ("-o", args.output))
     summary = _summarized(args)
     from aidledger.plot import plot
 
@@ -382,7 +379,7 @@ def _import(args: argparse.Namespace) -> int:
 def _import_kiel(args: argparse.Namespace) -> int:
     from aidledger.importers import kiel
 
-    _check_output(args.output)
+    _check_output(args)
     ledger, report = kiel.read(
         args.source,
         aid_types=args.aid_type or ("Military",),
@@ -397,36 +394,59 @@ def _import_kiel(args: argparse.Namespace) -> int:
 def _import_csv(args: argparse.Namespace) -> int:
     from aidledger.importers import mapping
 
-    _check_output(args.output)
+    _check_output(args)
     ledger, report = mapping.read(args.source, mapping.read_mapping(args.map))
     _write_import(ledger, report, args)
     return EXIT_OK
 
 
-def _check_output(path: str) -> None:
-    """A ledger's extension is checked before any work is done."""
+def _check_output(args: argparse.Namespace) -> None:
+    """A ledger's extension, and outputs apart from inputs, are checked before any work."""
     from aidledger.io import FORMATS
 
+    path = args.output
     if os.path.splitext(path)[1].lower() not in FORMATS:
         raise _UsageError(f"{path}: a ledger is written as {', '.join(FORMATS)} (by extension)")
+    _check_outputs(args, ("-o", path), ("--report", args.report))
+
+
+def _check_outputs(args: argparse.Namespace, *outputs: tuple[str, str | None]) -> None:
+    """No output may be an input of the command or another output (the same file through
+    a link or another spelling): a command never writes over what it reads."""
+    from aidledger._files import check_outputs
+
+    inputs = [("LEDGER", path) for path in getattr(args, "ledgers", ())]
+    if getattr(args, "source", None) is not None:
+        inputs.append(("IN" if args.command == "convert" else "SOURCE", args.source))
+    if getattr(args, "map", None) is not None:
+        inputs.append(("--map", args.map))
+    if getattr(args, "rates", None) not in (None, "ecb"):
+        inputs.append(("--rates", args.rates))
+    check_outputs([(label, path) for label, path in outputs if path is not None], inputs)
+
+
+def _write_together(*outputs: tuple[str, Callable[[TextIO], object]]) -> None:
+    """Write a command's outputs atomically and together (all or none); SIGTERM or
+    SIGINT meanwhile removes the temporary files before the command ends."""
+    from aidledger._files import write_together
+
+    try:
+        write_together(outputs, signals=True)
+    except OSError as error:
+        where = error.filename or outputs[-1][0]
+        raise _UsageError(f"{where}: cannot be written: {error.strerror or error}") from None
 
 
 def _write_import(ledger: Ledger, report: ImportReport, args: argparse.Namespace) -> None:
-    """Save an imported ledger to ``args.output``, the full report to ``args.report`` if
-    asked, and print the report's summary on stderr (stdout stays clean)."""
-    from aidledger.io import save
+    """Save an imported ledger to ``args.output`` and the full report to ``args.report``
+    if asked, together; print the report's summary on stderr (stdout stays clean)."""
+    from aidledger.io import writer
 
-    try:
-        save(ledger, args.output)
-    except OSError as error:
-        raise _UsageError(f"{args.output}: cannot be written: {error.strerror or error}") from None
-    if args.report is not None:
-        try:
-            report.write(args.report)
-        except OSError as error:
-            raise _UsageError(
-                f"{args.report}: cannot be written: {error.strerror or error}"
-            ) from None
+    ledger_output = (args.output, writer(ledger, args.output))
+    if args.report is None:
+        _write_together(ledger_output)
+    else:  # the report first: if a rename fails, the ledger is not left without its report
+        _write_together((args.report, report.write_csv), ledger_output)
     sys.stderr.write(report.summary())
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from aidledger._files import replacing
 from aidledger.errors import MissingExtraError
 from aidledger.export import STATE_COLUMNS, SUMMARY_TABLES, schema
 from aidledger.model import UNDISCLOSED
@@ -150,8 +151,6 @@ def _decimal_type(pa: Any, values: Iterable[Decimal | None]) -> Any:
 
 def write_parquet(table: pyarrow.Table, path: str | os.PathLike[str]) -> None:
     """Write an Arrow *table* as Parquet, atomically (as :func:`aidledger.save` does)."""
-    from aidledger.io import replacing
-
     parquet = _import("pyarrow.parquet", "arrow")
     with replacing(path) as temporary:
         parquet.write_table(table, temporary)
@@ -166,8 +165,6 @@ def write_table(
     ``.parquet`` (extra ``arrow``)."""
     import csv
     import json
-
-    from aidledger.io import replacing
 
     suffix = os.path.splitext(os.fspath(path))[1].lower()
     columns = list(SCHEMAS[table])

@@ -25,6 +25,8 @@ from fractions import Fraction
 
 import attrs
 
+from aidledger._encoding import decode
+from aidledger._files import read_bytes
 from aidledger.errors import LoadError, MissingExtraError, RateNotFoundError
 from aidledger.model import parse_date
 from aidledger.money import check_currency, parse_amount
@@ -240,19 +242,16 @@ _RATE_HEADER = ["date", "base", "quote", "rate"]
 
 
 def load_rates(path: str | os.PathLike[str], *, backfill: bool = False) -> RateTable:
-    """Read a rates file (DESIGN 4.3): CSV with the header ``date,base,quote,rate``."""
+    """Read a rates file (DESIGN 4.3): CSV with the header ``date,base,quote,rate``, UTF-8
+    (a UTF-16 file is refused with the advice to save it as UTF-8), a regular file."""
     name = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as stream:
-            return _read_rates(stream, name, backfill)
-    except UnicodeDecodeError:
-        raise LoadError("is not UTF-8 text", file=name) from None
-    except OSError as error:
-        raise LoadError(f"cannot be read: {error.strerror or error}", file=name) from None
+    text = decode(read_bytes(path, name), name, utf16=False)
+    return _read_rates(io.StringIO(text, newline=""), name, backfill)
 
 
-def _read_rates(stream: io.TextIOBase | io.TextIOWrapper, name: str, backfill: bool) -> RateTable:
+def _read_rates(stream: io.StringIO, name: str, backfill: bool) -> RateTable:
     reader = csv.reader(stream, strict=True)
+    start = 1  # the line the row being read starts on (a quoted field may span lines)
     try:
         header = next(reader, None)
         if header != _RATE_HEADER:
@@ -263,9 +262,17 @@ def _read_rates(stream: io.TextIOBase | io.TextIOWrapper, name: str, backfill: b
                 field="header",
                 value="" if header is None else ",".join(header),
             )
-        rows = [(reader.line_num, row) for row in reader if row]
+        rows = []
+        start = reader.line_num + 1
+        for row in reader:
+            if row:
+                rows.append((start, row))
+            start = reader.line_num + 1
     except csv.Error as error:
-        raise LoadError(f"is not valid CSV: {error}", file=name, line=reader.line_num) from None
+        reason = f"is not valid CSV: {error}"
+        if str(error).startswith("unexpected end of data"):
+            reason = "has a quote that is never closed (the field runs to the end of the file)"
+        raise LoadError(reason, file=name, line=start) from None
     table_rows: list[Sequence[str]] = []
     lines: list[int] = []
     for line, row in rows:

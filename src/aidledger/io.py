@@ -4,28 +4,27 @@ The format is chosen by the file's extension: ``.csv`` (DESIGN 4.1), ``.json`` a
 ``.jsonl`` (4.2). Loading is all-or-nothing: the first malformed value stops it with a
 :class:`~aidledger.errors.LoadError` that names file, line or record, field and value.
 Saving is atomic: the ledger is written to a temporary file beside the target, flushed to
-disk, then renamed over it, so a crash never leaves half a ledger behind.
+disk, then renamed over it, so a crash never leaves half a ledger behind (``_files``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import os
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
 from aidledger._csvread import read_csv
+from aidledger._files import check_input, replacing, write_together
 from aidledger._table import RecordTable, bulk
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
 from aidledger.ledger import Ledger
 from aidledger.model import COLUMNS
 
-__all__ = ["BUNDLED", "FORMATS", "bundled", "load", "replacing", "save"]
+__all__ = ["BUNDLED", "FORMATS", "bundled", "load", "replacing", "save", "writer"]
 
 #: The name the bundled ledger's file goes by in messages.
 BUNDLED = "aidledger/data/ledger.csv"
@@ -65,7 +64,9 @@ def load(*paths: str | os.PathLike[str], catalog: Catalog | None = None) -> Ledg
     table = RecordTable()
     with bulk():
         for path in paths:
-            table.extend(_reader(_format(path))(path, catalog.resolve))
+            read = _reader(_format(path))
+            check_input(path)  # a FIFO or a device would never end: refused up front
+            table.extend(read(path, catalog.resolve))
         return Ledger._from_table(table, catalog)
 
 
@@ -83,62 +84,34 @@ def save(
 ) -> None:
     """Write *ledger* to *path*, in the format its extension names, atomically.
 
-    *neutralize_formulas* (CSV only) prefixes with ``'`` every text cell that a spreadsheet
-    would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-    return). Use it for files meant for spreadsheets: it changes those texts, so a round
-    trip is then no longer exact (it is off by default).
+    The file keeps its mode and owner; a symbolic link is followed, so the file it points
+    to is replaced (docs/interchange.md). *neutralize_formulas* (CSV only) prefixes with
+    ``'`` every text cell that a spreadsheet would run as a formula (starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return). Use it for files meant for
+    spreadsheets: it changes those texts, so a round trip is then no longer exact (it is
+    off by default).
     """
+    write_together([(path, writer(ledger, path, neutralize_formulas=neutralize_formulas))])
+
+
+def writer(
+    ledger: Ledger, path: str | os.PathLike[str], *, neutralize_formulas: bool = False
+) -> Callable[[TextIO], None]:
+    """What writes *ledger* in the format *path*'s extension names, to an open text stream:
+    for writing it together with other files (``aidledger import ... --report``)."""
     suffix = _format(path)
     if neutralize_formulas and suffix != ".csv":
         raise ValueError("neutralize_formulas applies to CSV files only")
-    with _atomic(path) as stream:
+
+    def write(stream: TextIO) -> None:
         if suffix == ".csv":
             write_csv(stream, ledger, neutralize_formulas=neutralize_formulas)
         else:
             from aidledger import _jsonio
 
-            write = _jsonio.write_json if suffix == ".json" else _jsonio.write_jsonl
-            write(stream, ledger)
+            (_jsonio.write_json if suffix == ".json" else _jsonio.write_jsonl)(stream, ledger)
 
-
-@contextlib.contextmanager
-def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """A temporary path beside *path*; when the block ends without an error, the file
-    written there is flushed to disk and renamed over *path*; else it is removed."""
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp"
-    )
-    os.close(handle)
-    try:
-        yield Path(temporary)
-        with open(temporary, "rb+") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(target.parent)
-
-
-@contextlib.contextmanager
-def _atomic(path: str | os.PathLike[str]) -> Iterator[TextIO]:
-    with (
-        replacing(path) as temporary,
-        open(temporary, "w", encoding="utf-8", newline="") as stream,
-    ):
-        yield stream
-
-
-def _sync_folder(folder: Path) -> None:
-    # The rename is durable once the folder's entry is on disk (POSIX; a no-op elsewhere).
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder or ".", os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+    return write
 
 
 # Text a spreadsheet would take for a formula (OWASP "CSV injection").

@@ -18,12 +18,12 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from aidledger import _counting, aggregate
+from aidledger._arguments import as_of_date, currency_code, donor_codes, rate_table
 from aidledger._engine import Engine
 from aidledger._table import Index, RecordTable, bulk, index_pledges
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
 from aidledger.model import Pledge, Record
-from aidledger.money import check_currency
 from aidledger.summary import StateTable, Summary
 
 if TYPE_CHECKING:
@@ -156,31 +156,29 @@ class Ledger:
         as_of: datetime.date | str | None = None,
         donors: Collection[str] | str | None = None,
         currency: str | None = None,
-        rates: RateTable | None = None,
+        rates: RateTable | str | None = None,
         recipients: Collection[str] | str | None = None,
     ) -> Summary:
-        """Per-donor totals as of *as_of* (default: the latest record date), DESIGN 3.
+        """Per-donor totals as of *as_of* (default: the latest record date), by the
+        counting rules of docs/counting-rules.md.
 
-        *donors* limits the summary to some donor codes, *recipients* to some recipient
-        codes (default: every recipient; a donor's figures are kept per recipient and
-        never mixed). With *currency*, each donor also
-        gets ``committed_total`` and ``delivered_total``: its amounts converted with
-        *rates* at the rate in force on each pledge's commitment date (DESIGN 3.3), summed
-        exactly and rounded once. *rates* also lets checkpoints stated in one currency be
-        compared with amounts in others. A conversion with no rate in force raises
+        *as_of* is a ``date``, a ``datetime`` (its date) or ``YYYY-MM-DD`` text. *donors*
+        limits the summary to some donor codes, *recipients* to some recipient codes
+        (default: every recipient; a donor's figures are kept per recipient and never
+        mixed); both are checked: an unknown code is a ``ValueError``. *rates* is a
+        :class:`~aidledger.fx.RateTable`, or ``"ecb"`` for :func:`~aidledger.fx.ecb_rates`.
+        With *currency*, each donor also gets ``committed_total`` and ``delivered_total``:
+        its amounts converted with *rates* at the rate in force on each pledge's commitment
+        date, summed exactly and rounded once. *rates* also lets checkpoints stated in one
+        currency be compared with amounts in others. A conversion with no rate in force raises
         :class:`~aidledger.errors.RateNotFoundError` naming the pair, the date and a pledge.
         """
-        if isinstance(as_of, str):
-            as_of = datetime.date.fromisoformat(as_of)
+        as_of, donors = as_of_date(as_of), donor_codes(donors)
+        recipients = donor_codes(recipients, "recipients")
+        currency, rates = currency_code(currency), rate_table(rates)
         if as_of is None:
             span = self.dates
             as_of = None if span is None else span[1]
-        if isinstance(donors, str):
-            donors = (donors,)
-        if isinstance(recipients, str):
-            recipients = (recipients,)
-        if currency is not None:
-            check_currency(currency)
         rate = None if rates is None else rates.rate
         # (One collection after the summary's objects, not several while they are made:
         # with a large ledger loaded, a full collection walks all of its columns.)
@@ -195,8 +193,7 @@ class Ledger:
         row each: its record in force, its outermost package, whether it counts and what
         the summary adds up of it (docs/embedding.md, "The state of each pledge"). Query
         this table, not the records: a pledge's history would count it once per record."""
-        if isinstance(as_of, str):
-            as_of = datetime.date.fromisoformat(as_of)
+        as_of = as_of_date(as_of)
         if as_of is None:
             span = self.dates
             if span is None:
@@ -207,7 +204,7 @@ class Ledger:
         return StateTable(as_of, tuple(states(self._table, self._index, as_of)))
 
     def validate(
-        self, currency: str | None = None, rates: RateTable | None = None
+        self, currency: str | None = None, rates: RateTable | str | None = None
     ) -> list[Problem]:
         """Every problem of the ledger, in file order: see :mod:`aidledger.validate`.
 
@@ -216,7 +213,8 @@ class Ledger:
         """
         from aidledger import validate
 
-        rate = None if rates is None else rates.rate
+        table = rate_table(rates)
+        rate = None if table is None else table.rate
         return validate.validate(self._table, self._index, self._catalog, self._counting(), rate)
 
     def to_records(self) -> list[dict[str, Any]]:

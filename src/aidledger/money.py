@@ -57,15 +57,23 @@ EXACT_QUANTIZE = decimal.Context(
 _PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
+# ISO 4217 codes that name no currency at all: no amount can be in them.
+_NO_CURRENCY = {
+    "XXX": "is ISO 4217's code for 'no currency': an amount needs its currency",
+    "XTS": "is ISO 4217's code reserved for testing, not a currency",
+}
+
+
 @functools.cache
 def _currencies() -> frozenset[str]:
     from babel.numbers import list_currencies
 
-    return frozenset(list_currencies())
+    return frozenset(list_currencies()) - _NO_CURRENCY.keys()
 
 
 def is_currency(code: str) -> bool:
-    """Whether *code* is an ISO 4217 currency code known to CLDR (``USD``, ``EUR``)."""
+    """Whether *code* is an ISO 4217 currency code known to CLDR (``USD``, ``EUR``); not
+    the codes for no currency (``XXX``) and for testing (``XTS``)."""
     return code in _currencies()
 
 
@@ -73,6 +81,8 @@ def check_currency(code: str) -> str:
     """Return *code* if it is a known currency code, else raise ``ValueError`` with a reason."""
     if code in _currencies():
         return code
+    if code.upper() in _NO_CURRENCY:
+        raise ValueError(_NO_CURRENCY[code.upper()])
     if code.upper() in _currencies():
         raise ValueError(f"is not an ISO 4217 currency code (did you mean {code.upper()!r}?)")
     raise ValueError("is not an ISO 4217 currency code")

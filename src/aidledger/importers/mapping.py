@@ -34,18 +34,32 @@ import datetime
 import io
 import os
 import re
-import tomllib
+import string
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 
+from aidledger._encoding import decode
+from aidledger._files import read_bytes
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
+from aidledger.importers._settings import Checks, read_document
 from aidledger.importers.report import ImportReport
 from aidledger.ledger import Ledger
 from aidledger.model import COLUMNS, REQUIRED_COLUMNS, Record, territory_code
 
-__all__ = ["ColumnMapping", "FieldRule", "donor_code", "load", "read", "read_mapping"]
+__all__ = [
+    "TEMPLATE_WIDTH",
+    "ColumnMapping",
+    "FieldRule",
+    "donor_code",
+    "load",
+    "mapping_from",
+    "read",
+    "read_mapping",
+    "template_columns",
+]
 
 _FIELD_KEYS = frozenset({"column", "value", "values", "format", "template", "default"})
 _SOURCE_KEYS = frozenset({"encoding", "delimiter", "blank", "thousands", "skip"})
@@ -79,73 +93,158 @@ class ColumnMapping:
 
 
 def read_mapping(path: str | os.PathLike[str]) -> ColumnMapping:
-    """Read and check a mapping file (TOML); a mistake names the file and the key."""
+    """Read and check a mapping file (TOML): a mistake names the file, the key path,
+    what was expected and what is there (docs/mapping.md)."""
     name = os.fspath(path)
-    try:
-        with open(path, "rb") as stream:
-            data = tomllib.load(stream)
-    except OSError as error:
-        raise LoadError(f"cannot be read: {error.strerror or error}", file=name) from None
-    except tomllib.TOMLDecodeError as error:
-        raise LoadError(f"is not valid TOML: {error}", file=name) from None
+    return mapping_from(read_document(path), name)
 
-    def fail(where: str, reason: str) -> LoadError:
-        return LoadError(reason, file=name, field=where)
 
-    unknown = set(data) - {"source", "fields"}
-    if unknown:
-        raise fail(
-            ", ".join(sorted(unknown)), "unknown table: the mapping has [source] and [fields]"
-        )
-    source = data.get("source", {})
-    if set(source) - _SOURCE_KEYS:
-        extra = ", ".join(sorted(set(source) - _SOURCE_KEYS))
-        raise fail(f"source.{extra}", f"unknown key; keys: {', '.join(sorted(_SOURCE_KEYS))}")
-    fields = data.get("fields")
-    if not isinstance(fields, dict) or not fields:
-        raise fail("fields", "a mapping needs a [fields] table")
-    rules = []
-    for field, spec in fields.items():
-        if field not in COLUMNS:
-            raise fail(
-                f"fields.{field}", f"is not a field of a record; fields: {', '.join(COLUMNS)}"
-            )
-        if isinstance(spec, str):
-            spec = {"column": spec}
-        if not isinstance(spec, dict) or set(spec) - _FIELD_KEYS:
-            raise fail(
-                f"fields.{field}",
-                f"a rule is a table with keys among {', '.join(sorted(_FIELD_KEYS))}",
-            )
-        origins = [key for key in ("column", "value", "template") if key in spec]
-        if len(origins) != 1:
-            raise fail(f"fields.{field}", "a rule has exactly one of column, value, template")
-        values = spec.get("values", {})
-        if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
-            raise fail(f"fields.{field}.values", "values maps source texts to field texts")
-        rules.append(
-            FieldRule(
-                field=field,
-                column=spec.get("column"),
-                value=None if "value" not in spec else str(spec["value"]),
-                template=spec.get("template"),
-                values={str(k): v for k, v in values.items()},
-                format=spec.get("format"),
-                default=spec.get("default"),
-            )
-        )
-    missing = [f for f in REQUIRED_COLUMNS if f not in {rule.field for rule in rules}]
+def mapping_from(document: Mapping[str, Any], file: str = "mapping") -> ColumnMapping:
+    """The mapping a parsed TOML *document* describes, checked as :func:`read_mapping`
+    checks a file (*file* names it in messages)."""
+    checks = Checks(file)
+    checks.table(document, "", ("source", "fields"))
+    source = checks.table(document.get("source", {}), "source", _SOURCE_KEYS)
+    if "fields" not in document:
+        raise checks.fail("fields", "a mapping needs a [fields] table")
+    fields = checks.table(document["fields"], "fields")
+    if not fields:
+        raise checks.fail("fields", "a mapping needs a [fields] table")
+    rules = [_rule(checks, field, spec) for field, spec in fields.items()]
+    missing = [f for f in REQUIRED_COLUMNS if f not in fields]
     if missing:
-        raise fail("fields", f"no rule for the required fields {', '.join(missing)}")
-    blank = source.get("blank", [""])
+        raise checks.fail("fields", f"no rule for the required fields {', '.join(missing)}")
+    encoding = None
+    if "encoding" in source:
+        encoding = checks.text(source["encoding"], "source.encoding")
+        try:
+            b"a".decode(encoding)  # (an empty text decodes even with no such codec)
+        except UnicodeError:
+            pass  # a known codec; "a" alone is just too short for it (UTF-16)
+        except LookupError:
+            raise checks.fail(
+                "source.encoding", "is not a text encoding (utf-8, utf-16, cp1252, ...)", encoding
+            ) from None
+    delimiter = checks.text(source.get("delimiter", ","), "source.delimiter")
+    if (
+        len(delimiter) != 1
+        or delimiter == '"'
+        or not (delimiter.isprintable() or delimiter == "\t")
+    ):
+        raise checks.fail(
+            "source.delimiter",
+            "is not one character (other than a quote or a line end)",
+            delimiter,
+        )
+    thousands = None
+    if "thousands" in source:
+        thousands = checks.text(source["thousands"], "source.thousands")
+        if not thousands or any(c.isdigit() for c in thousands):
+            raise checks.fail(
+                "source.thousands", "is not a separator (one or more non-digits)", thousands
+            )
     return ColumnMapping(
         fields=tuple(rules),
-        encoding=source.get("encoding"),
-        delimiter=source.get("delimiter", ","),
-        blank=tuple(str(b) for b in blank),
-        thousands=source.get("thousands"),
-        skip=tuple(source.get("skip", ())),
+        encoding=encoding,
+        delimiter=delimiter,
+        blank=checks.texts(source.get("blank", [""]), "source.blank"),
+        thousands=thousands,
+        skip=checks.texts(source.get("skip", []), "source.skip"),
     )
+
+
+def _rule(checks: Checks, field: str, spec: object) -> FieldRule:
+    """One field's rule, checked: a column name, or a table with one origin."""
+    where = checks.key("fields", field)
+    if field not in COLUMNS:
+        raise checks.fail(where, f"is not a field of a record; fields: {', '.join(COLUMNS)}")
+    if isinstance(spec, str):
+        spec = {"column": spec}
+    if not isinstance(spec, dict):
+        raise checks.wrong(
+            where, spec, "a column name, or a table with one of column, value, template"
+        )
+    checks.table(spec, where, _FIELD_KEYS)
+    origins = [key for key in ("column", "value", "template") if key in spec]
+    if len(origins) != 1:
+        raise checks.fail(where, "a rule has exactly one of column, value, template")
+    if origins != ["column"]:
+        for key in ("values", "format", "default"):
+            if key in spec:
+                raise checks.fail(f"{where}.{key}", "applies to a column rule only")
+    values = checks.table(spec.get("values", {}), f"{where}.values")
+    template = None
+    if "template" in spec:
+        template = checks.text(spec["template"], f"{where}.template")
+        try:
+            template_columns(template)
+        except ValueError as error:
+            raise checks.fail(f"{where}.template", str(error), template) from None
+    return FieldRule(
+        field=field,
+        column=None if "column" not in spec else checks.text(spec["column"], f"{where}.column"),
+        value=None if "value" not in spec else _constant(checks, spec["value"], f"{where}.value"),
+        template=template,
+        values={k: checks.text(v, checks.key(f"{where}.values", k)) for k, v in values.items()},
+        format=None if "format" not in spec else checks.text(spec["format"], f"{where}.format"),
+        default=None
+        if "default" not in spec
+        else _constant(checks, spec["default"], f"{where}.default"),
+    )
+
+
+def _constant(checks: Checks, value: object, where: str) -> str:
+    """A constant as the text of a field: a text, a whole number or a date."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    raise checks.wrong(where, value, "a text, a whole number or a date (write others as text)")
+
+
+#: The widest a template's format spec may pad a value (``{row:>32}``; docs/mapping.md).
+TEMPLATE_WIDTH = 32
+_SPEC = re.compile(r"(?:.?[<>^])?0?(?P<width>[0-9]*)(?:\.(?P<precision>[0-9]+))?s?", re.DOTALL)
+
+
+def template_columns(template: str) -> tuple[str, ...]:
+    """The columns an id template names (``row`` is the source line, not a column).
+
+    Only plain substitution is allowed: ``{Column}`` and ``{row}``, optionally with a
+    width of at most :data:`TEMPLATE_WIDTH` (``{row:0>6}``); attribute access, indexes,
+    conversions and nested fields are a ``ValueError`` saying why.
+    """
+    names = []
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as error:
+        raise ValueError(f"is not a template: {error} (write {{{{ and }}}} for braces)") from None
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        shown = f"{{{name}}}"
+        if name == "" or name.isdigit():
+            raise ValueError(f"has {shown}: a field names a column or row")
+        if "." in name or "[" in name:
+            raise ValueError(
+                f"has {shown}: only plain {{Column}} and {{row}} (no attribute or index)"
+            )
+        if conversion is not None:
+            raise ValueError(f"has {{{name}!{conversion}}}: no conversions, plain fields only")
+        spec = spec or ""
+        match = _SPEC.fullmatch(spec)
+        sizes = () if match is None else (match["width"], match["precision"])
+        too_wide = any(int(size or 0) > TEMPLATE_WIDTH for size in sizes)
+        if match is None or "{" in spec or "}" in spec or too_wide:
+            raise ValueError(
+                f"has {{{name}:{spec}}}: a format is at most an alignment and a width of "
+                f"{TEMPLATE_WIDTH} (like {{row:0>6}})"
+            )
+        if name != "row":
+            names.append(name)
+    return tuple(dict.fromkeys(names))
 
 
 def donor_code(text: str) -> str | None:
@@ -153,28 +252,12 @@ def donor_code(text: str) -> str | None:
     return territory_code(text)
 
 
-def _decode(data: bytes, encoding: str | None, name: str) -> str:
-    if encoding is None:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            encoding = "utf-16"
-        else:
-            encoding = "utf-8-sig"
-    try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as error:
-        raise LoadError(f"cannot be read as {encoding}: {error}", file=name) from None
-
-
 def read(
     path: str | os.PathLike[str], mapping: ColumnMapping, *, catalog: Catalog | None = None
 ) -> tuple[Ledger, ImportReport]:
     """Import *path* by *mapping*: the ledger, and the report of what was done."""
     name = os.fspath(path)
-    try:
-        with open(path, "rb") as stream:
-            text = _decode(stream.read(), mapping.encoding, name)
-    except OSError as error:
-        raise LoadError(f"cannot be read: {error.strerror or error}", file=name) from None
+    text = decode(read_bytes(path, name), name, encoding=mapping.encoding).removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=mapping.delimiter, strict=True)
     report = ImportReport(source=name)
     try:
@@ -182,9 +265,10 @@ def read(
         if header is None:
             raise LoadError("is empty: no header row", file=name, line=1)
         missing = [
-            f"{rule.column!r} (for {rule.field})"
+            f"{column!r} (for {rule.field})"
             for rule in mapping.fields
-            if rule.column is not None and rule.column not in header
+            for column in _columns(rule)
+            if column not in header
         ]
         if missing:
             raise LoadError(
@@ -254,6 +338,13 @@ def read(
                 "unknown-system",
             )
     return ledger, report
+
+
+def _columns(rule: FieldRule) -> tuple[str, ...]:
+    """The source columns a rule reads."""
+    if rule.template is not None:
+        return template_columns(rule.template)
+    return () if rule.column is None else (rule.column,)
 
 
 def _value(

@@ -12,8 +12,11 @@ import csv
 import os
 from collections import Counter
 from collections.abc import Iterator
+from typing import TextIO
 
 import attrs
+
+from aidledger._files import write_together
 
 __all__ = ["Entry", "ImportReport", "Outcome"]
 
@@ -98,7 +101,12 @@ class ImportReport:
         return "\n".join(lines) + "\n"
 
     def write(self, path: str | os.PathLike[str]) -> None:
-        """The full report as CSV: row, column, value, rule, action (one line an entry).
+        """The full report as CSV in *path*, written atomically (as ledgers are saved)."""
+        write_together([(path, self.write_csv)])
+
+    def write_csv(self, stream: TextIO) -> None:
+        """The full report as CSV on *stream*: row, column, value, rule, action (one line
+        an entry).
 
         When the importer kept every row's outcome, each row has a line of its own first,
         with the rule ``imported`` (the action says as what) or ``skipped`` (the action
@@ -121,8 +129,7 @@ class ImportReport:
                 for outcome in self.outcomes
             )
             lines.sort(key=lambda line: line[:2])
-        with open(path, "w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(["row", "column", "value", "rule", "action"])
-            for row, _, *cells in lines:
-                writer.writerow([row, *cells])
+        writer = csv.writer(stream)
+        writer.writerow(["row", "column", "value", "rule", "action"])
+        for row, _, *cells in lines:
+            writer.writerow([row, *cells])

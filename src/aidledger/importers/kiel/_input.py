@@ -10,7 +10,6 @@ fits a layout, else the one asked for.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import os
@@ -19,6 +18,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from aidledger import _xlsx
+from aidledger._encoding import decode
+from aidledger._files import read_bytes
 from aidledger.errors import LoadError
 
 #: The name Kiel gives the main data's sheet in the tracker's workbook.
@@ -162,58 +163,17 @@ def read_table(
 ) -> Table:
     """The table in *path*: a workbook's main-data sheet (or *sheet*), or CSV text."""
     file = os.fspath(path)
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read()
-    except OSError as error:
-        raise LoadError(f"cannot be read: {error.strerror or error}", file=file) from None
+    data = read_bytes(path, file)  # a FIFO or a device is refused, not read
     if _xlsx.is_workbook(data):
         return _workbook_table(path, file, layouts, sheet)
     if sheet is not None:
         raise LoadError(
             f"is CSV text, not a workbook: it has no sheet {sheet!r} to choose", file=file
         )
-    return _csv_table(_text(data, file), file, layouts)
+    return _csv_table(decode(data, file), file, layouts)
 
 
 # --- CSV -----------------------------------------------------------------------------------
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def _encoding(data: bytes) -> str:
-    """The encoding a byte-order mark names; without one, UTF-16 when the first character
-    is ASCII written in two bytes (a header starts with a letter), else UTF-8."""
-    found = next((name for bom, name in _BOMS if data.startswith(bom)), None)
-    if found is not None:
-        return found
-    if len(data) >= 2 and data[0] and not data[1]:
-        return "utf-16-le"
-    if len(data) >= 2 and not data[0] and data[1]:
-        return "utf-16-be"
-    return "utf-8"
-
-
-def _text(data: bytes, file: str) -> str:
-    """The file's text, decoded as :func:`_encoding` says."""
-    encoding = _encoding(data)
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        hint = " and has no byte-order mark" if encoding == "utf-8" else ""
-        name = encoding.removesuffix("-sig").removesuffix("-le").removesuffix("-be").upper()
-        raise LoadError(
-            f"is not {name} text{hint} (bytes {data[error.start : error.start + 4]!r})",
-            file=file,
-            line=line,
-        ) from None
 
 
 def _csv_rows(text: str, delimiter: str, file: str) -> Iterator[Row]:
