@@ -71,6 +71,7 @@ def summarize(
             DonorSummary(
                 donor=party[0],
                 recipient=party[1],
+                as_of=as_of,
                 committed={c: Money(a, c) for c, a in entry.committed.items()},
                 delivered={c: Money(a, c) for c, a in entry.delivered.items()},
                 committed_total=committed_total,
