@@ -1,4 +1,4 @@
-"""The ``aidledger`` command: its output, exit statuses and error messages (DESIGN 5)."""
+"""The ``aidledger`` command: its output, exit statuses and error messages (docs/cli.md)."""
 
 from __future__ import annotations
 

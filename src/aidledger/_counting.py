@@ -1,4 +1,4 @@
-"""The counting engine behind summaries: DESIGN 3.1 and 3.2 over the ledger's columns.
+"""The counting engine behind summaries: docs/counting-rules.md over the ledger's columns.
 
 What a pledge adds to its donor's figures (its share of the committed and delivered
 figures, its source, a discussion or a checkpoint in force) can change only on a day when
@@ -84,7 +84,8 @@ class _Pledges:
 
 
 class _Chains:
-    """The package chains as the ledger ends (DESIGN 3.2), each worked out once.
+    """The package chains as the ledger ends (docs/counting-rules.md, "What counts"), each
+    worked out once.
 
     ``above(package)`` gives the :data:`Flags` that an item whose ``part_of`` names
     *package* sees. The engine asks only about packages whose chain is settled, which
@@ -153,8 +154,8 @@ def _chain_of(
     pledge: str, part_of: list[str], state: Mapping[str, int], status: list[Status]
 ) -> list[str] | None:
     """The packages above *pledge* given the *state* (row) of each existing pledge
-    (DESIGN 3.2), nearest first; ``None`` when *pledge* itself is on a cycle (its link is
-    ignored). *pledge* must exist."""
+    (docs/counting-rules.md), nearest first; ``None`` when *pledge* itself is on a cycle
+    (its link is ignored). *pledge* must exist."""
     path = [pledge]
     seen = {pledge}
     row = state[pledge]

@@ -180,6 +180,29 @@ class Words:
         with _room(money.amount):
             return round_half_even(money.amount, money.currency)
 
+    # --- what is not known ------------------------------------------------------------
+
+    def at_least(self, shown: str, undisclosed: int) -> str:
+        """*shown*, marked as a lower bound when *undisclosed* values are left out of it
+        (``≥ $1.2B, 3 undisclosed``)."""
+        if not undisclosed:
+            return shown
+        text = self.ngettext(
+            "≥ {value}, {count} undisclosed", "≥ {value}, {count} undisclosed", undisclosed
+        ).format(value=shown, count=self.number(undisclosed))
+        return text.replace("≥ ", "≥\u00a0")  # (the sign stays with its figure)
+
+    def units(self, known: int, undisclosed: int, none: str | None = None) -> str:
+        """A number of units, with the pledges whose number is not known: ``38``,
+        ``≥ 4, 2 undisclosed``, ``undisclosed (2 pledges)``; *none* for nothing at all."""
+        if not undisclosed:
+            return none if none is not None and not known else self.number(known)
+        if not known:
+            return self.ngettext(
+                "undisclosed ({count} pledge)", "undisclosed ({count} pledges)", undisclosed
+            ).format(count=self.number(undisclosed))
+        return self.at_least(self.number(known), undisclosed)
+
     # --- names and dates ------------------------------------------------------------------
 
     def date(self, day: datetime.date, style: str = "medium") -> str:

@@ -1,4 +1,4 @@
-"""Dated exchange rates and exact conversion (DESIGN 3.3 and 4.3).
+"""Dated exchange rates and exact conversion (docs/currencies.md).
 
 A :class:`RateTable` holds quotes "1 base = rate quote on date". The rate for a pair on a
 day is the latest quote dated on or before it, in either direction (an inverse is the exact
@@ -31,7 +31,7 @@ from aidledger.money import check_currency, parse_amount
 
 __all__ = ["Quote", "RateTable", "ecb_rates", "load_rates"]
 
-#: Currencies that cross rates go through, in order of preference (DESIGN 4.3).
+#: Currencies that cross rates go through, in order of preference (docs/currencies.md).
 CROSS_CURRENCIES = ("EUR", "USD")
 
 
@@ -46,7 +46,7 @@ class Quote:
 
 
 class RateTable:
-    """Dated exchange rates, looked up as DESIGN 4.3 says.
+    """Dated exchange rates, looked up as docs/currencies.md says.
 
     *backfill* uses a pair's earliest quote for days before it; without it (the default)
     such a day has no rate and conversion fails with an error that names pair and date.
@@ -240,7 +240,8 @@ _RATE_HEADER = ["date", "base", "quote", "rate"]
 
 
 def load_rates(path: str | os.PathLike[str], *, backfill: bool = False) -> RateTable:
-    """Read a rates file (DESIGN 4.3): CSV with the header ``date,base,quote,rate``."""
+    """Read a rates file (docs/currencies.md, "Rates files"): CSV with the header
+    ``date,base,quote,rate``."""
     name = os.fspath(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream:

@@ -42,8 +42,9 @@ class Ledger:
     """An ordered collection of records and the pledges they describe.
 
     Records keep their input order, which settles ties between records of one pledge on
-    the same day (DESIGN 3.1). System names are resolved through *catalog* (the bundled
-    one by default): a known alias becomes its key, an unknown name is kept as written.
+    the same day (docs/counting-rules.md, "The state as of a date"). System names are
+    resolved through *catalog* (the bundled one by default): a known alias becomes its
+    key, an unknown name is kept as written.
     """
 
     __slots__ = ("_catalog", "_engine", "_index", "_table")
@@ -159,13 +160,14 @@ class Ledger:
         rates: RateTable | None = None,
         recipients: Collection[str] | str | None = None,
     ) -> Summary:
-        """Per-donor totals as of *as_of* (default: the latest record date), DESIGN 3.
+        """Per-donor totals as of *as_of* (default: the latest record date), by the
+        counting rules of docs/counting-rules.md.
 
         *donors* limits the summary to some donor codes, *recipients* to some recipient
         codes (default: every recipient; a donor's figures are kept per recipient and
         never mixed). With *currency*, each donor also
         gets ``committed_total`` and ``delivered_total``: its amounts converted with
-        *rates* at the rate in force on each pledge's commitment date (DESIGN 3.3), summed
+        *rates* at the rate in force on each pledge's commitment date (docs/currencies.md), summed
         exactly and rounded once. *rates* also lets checkpoints stated in one currency be
         compared with amounts in others. A conversion with no rate in force raises
         :class:`~aidledger.errors.RateNotFoundError` naming the pair, the date and a pledge.
@@ -220,7 +222,7 @@ class Ledger:
         return validate.validate(self._table, self._index, self._catalog, self._counting(), rate)
 
     def to_records(self) -> list[dict[str, Any]]:
-        """Every record as a plain dict, keys as in the interchange format (DESIGN 4.1):
+        """Every record as a plain dict, keys as in the interchange format (docs/interchange.md):
         ``date`` a ``datetime.date``, amounts ``Decimal``, quantities ``int``, ``status``
         its value, blanks ``None``. See docs/embedding.md."""
         from aidledger import frames

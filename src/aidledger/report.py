@@ -45,7 +45,6 @@ BY = ("donor", "system")
 
 #: What a cell shows when there is nothing to show (an en dash).
 _NONE = "\u2013"
-_NBSP = "\u00a0"
 
 
 def render(
@@ -320,16 +319,7 @@ class _Report:
         return "; ".join(show(money) for money in by_currency.values())
 
     def at_least(self, shown: str, undisclosed: int) -> str:
-        """*shown*, marked as a lower bound when *undisclosed* values are left out."""
-        if not undisclosed:
-            return shown
-        return (
-            self.words.ngettext(
-                "≥ {value}, {count} undisclosed", "≥ {value}, {count} undisclosed", undisclosed
-            )
-            .format(value=shown, count=self.words.number(undisclosed))
-            .replace("≥ ", "≥" + _NBSP)
-        )
+        return self.words.at_least(shown, undisclosed)
 
     def none_disclosed(self, count: int) -> str:
         if not count:
@@ -357,21 +347,10 @@ class _Report:
             return _NONE
         return self.words.share(Decimal(delivered), committed)
 
-    def units(self, known: int, undisclosed: int, none: str | None = None) -> str:
-        """A number of units, with the pledges whose number is not known."""
-        words = self.words
-        if not undisclosed:
-            return none if none is not None and not known else words.number(known)
-        if not known:
-            return words.ngettext(
-                "undisclosed ({count} pledge)", "undisclosed ({count} pledges)", undisclosed
-            ).format(count=words.number(undisclosed))
-        return self.at_least(words.number(known), undisclosed)
-
     def line_cells(self, line: SystemTotal | Variant | SystemSummary) -> tuple[str, str]:
         return (
-            self.units(line.committed, line.undisclosed_quantity),
-            self.units(line.delivered, line.undisclosed_delivered, none=_NONE),
+            self.words.units(line.committed, line.undisclosed_quantity),
+            self.words.units(line.delivered, line.undisclosed_delivered, none=_NONE),
         )
 
     # --- one donor --------------------------------------------------------------------
@@ -486,10 +465,12 @@ class _Report:
         )
 
     def systems_note(self) -> str:
-        return self._(
-            "Undisclosed: pledges whose number no source gives (≥: at least the number "
-            "shown). {none}: no delivery recorded."
-        ).format(none=_NONE)
+        _ = self._
+        return (
+            _("Undisclosed: pledges whose number no source gives (≥: at least the number shown).")
+            + " "
+            + _("{none}: no delivery recorded.").format(none=_NONE)
+        )
 
     def written(self, name: str | None, key: str | None) -> str:
         """A system as written, or its catalog name when it was written as its key."""

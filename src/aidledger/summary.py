@@ -397,13 +397,17 @@ class Summary:
             return History(currency=self.currency, lines={}, checkpoints={})
         return self._history()
 
-    def plot(self, path: str | os.PathLike[str] | None = None, locale: str = "en") -> Figure:
+    def plot(
+        self, path: str | os.PathLike[str] | None = None, locale: str = "en", units: bool = False
+    ) -> Figure:
         """A chart of :meth:`history`: cumulative committed (solid) and delivered (dashed)
-        value per donor, checkpoints as markers. Needs the ``plot`` extra (matplotlib);
-        returns the matplotlib figure, and writes it to *path* (.png, .svg) if given."""
+        value per donor, checkpoints as markers; with *units* (or when no value is
+        disclosed), the units of each system committed and delivered. Needs the ``plot``
+        extra (matplotlib); returns the matplotlib figure, and writes it to *path* (.png,
+        .svg) if given. ``ValueError`` when there is nothing to draw."""
         from aidledger import plot
 
-        return plot.plot(self, path=path, locale=locale)
+        return plot.plot(self, path=path, locale=locale, units=units)
 
 
 @attrs.frozen
