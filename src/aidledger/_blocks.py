@@ -165,7 +165,8 @@ def _md(text: str) -> str:
 
 #: The page's styles. Tables fit an A4 or letter page and a 1280 px screen: text cells
 #: wrap anywhere rather than widen their table, numbers wrap only at their spaces (the
-#: spaces inside a figure are non-breaking), and wide tables shrink their type in print.
+#: spaces inside a figure are non-breaking), and in print or on a narrow screen the type
+#: is 10 pt with tighter cells (benchmarks/screenshots.py checks it in a browser).
 STYLE = """
 .aidledger { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
        color: #1a1a1a; line-height: 1.45; }
@@ -186,12 +187,14 @@ body.aidledger { max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
 .aidledger ul.sources { font-size: .9rem; color: #333; overflow-wrap: anywhere; }
 .aidledger a { color: #0b57a4; }
 @page { margin: 15mm; }
-@media print {
+@media print, (max-width: 760px) {
   body.aidledger { margin: 0; max-width: none; font-size: 10pt; padding: 0; }
+  .aidledger th, .aidledger td { padding: .2em .35em; }
+}
+@media print {
   .aidledger h2 { break-after: avoid; }
   .aidledger tr { break-inside: avoid; }
   .aidledger th { background: none; }
-  .aidledger th, .aidledger td { padding: .2rem .35rem; }
 }
 """
 

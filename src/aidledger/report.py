@@ -136,7 +136,8 @@ def describe(value: object) -> str:
         committed, delivered, _ = report.totals(value, compact=True)
         return (
             f"<DonorSummary {value.donor} \u2192 {value.recipient}{when}: committed "
-            f"{committed}; delivered {delivered}; {value.pledges} pledges>"
+            f"{committed}; delivered {delivered}; {value.pledges} "
+            f"{'pledge' if value.pledges == 1 else 'pledges'}>"
         )
     summary: Summary = value  # type: ignore[assignment]
     if summary.as_of is None:
@@ -179,13 +180,9 @@ class _Report:
         _ = self._
         summary = self.summary
         assert summary is not None
+        blocks = self.opening(_("Military assistance as of {date}"))
         if summary.as_of is None:
-            return [Heading(1, _("Military assistance")), Paragraph(_("The ledger is empty."))]
-        title = _("Military assistance as of {date}").format(
-            date=self.words.date(summary.as_of, "long")
-        )
-        blocks: list[Block] = [Heading(1, title), Paragraph(self.introduction())]
-        blocks.append(Fields(self.scope()))
+            return blocks
         if not summary.donors:
             blocks.append(Paragraph(_("No donor has a record as of this date.")))
         ordered = self.ordered()
@@ -194,6 +191,17 @@ class _Report:
         for entry in ordered:
             blocks.extend(self.donor(entry))
         return blocks
+
+    def opening(self, title: str) -> list[Block]:
+        """The title (*title* with the summary's date), the note and the scope; or, for
+        an empty ledger, that it is empty."""
+        _ = self._
+        summary = self.summary
+        assert summary is not None
+        if summary.as_of is None:
+            return [Heading(1, _("Military assistance")), Paragraph(_("The ledger is empty."))]
+        dated = title.format(date=self.words.date(summary.as_of, "long"))
+        return [Heading(1, dated), Paragraph(self.introduction()), Fields(self.scope())]
 
     def introduction(self) -> str:
         _ = self._
@@ -526,16 +534,9 @@ class _Report:
         words = self.words
         summary = self.summary
         assert summary is not None
+        blocks = self.opening(_("Military assistance by system as of {date}"))
         if summary.as_of is None:
-            return [Heading(1, _("Military assistance")), Paragraph(_("The ledger is empty."))]
-        title = _("Military assistance by system as of {date}").format(
-            date=words.date(summary.as_of, "long")
-        )
-        blocks: list[Block] = [
-            Heading(1, title),
-            Paragraph(self.introduction()),
-            Fields(self.scope()),
-        ]
+            return blocks
         lines = summary.systems()
         if not lines:
             blocks.append(Paragraph(_("No system is committed as of this date.")))
