@@ -321,7 +321,10 @@ def test_reprs_are_short_and_say_what_as_of_when_and_the_top_line() -> None:
         "<DonorSummary US → UA as of 2023-01-05: committed $20.87B; delivered none "
         "disclosed; 35 pledges>"
     )
-    assert repr(aidledger.bundled()).startswith("<Ledger: ")
+    assert repr(aidledger.bundled()) == (
+        "<Ledger: 84 records, 79 pledges, 3 donors, 2022-02-25 to 2023-01-06>"
+    )
+    assert repr(Ledger()) == "<Ledger: empty>"
     assert len(repr(summary)) < 120
     assert str(summary) == summary.render()
     assert repr(Ledger().summarize()) == "<Summary of an empty ledger>"
@@ -391,6 +394,20 @@ def test_escape_sequences_are_shown_as_escapes(capsys: pytest.CaptureFixture[str
         assert "\\x1b" in shown and "\\x9b31m" in shown and "\\x07" in shown
     as_json = ledger.summarize().render("json")
     assert "\x9b" not in as_json and json.loads(as_json)["donors"][0]
+
+
+def test_the_command_line_escapes_what_it_quotes_from_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = tmp_path / "hostile.csv"
+    ledger.write_text(
+        "id,date,donor,status,part_of\na\x1b]0;x\x07,2023-01-01,US,pledged,missing\x1b[2J\n",
+        encoding="utf-8",
+    )
+    main(["validate", str(ledger)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b" in out
 
 
 # --- widths ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from aidledger import _terminal
+from aidledger._words import visible
 from aidledger.errors import AidLedgerError
 from aidledger.fx import RateTable, ecb_rates, load_rates
 from aidledger.io import bundled, load
@@ -368,7 +369,7 @@ def _validate(args: argparse.Namespace) -> int:
     with args.progress.phase("checking"):
         problems = ledger.validate(rates=_rates(args))
     for problem in problems:
-        sys.stdout.write(f"{problem}\n")
+        sys.stdout.write(f"{visible(str(problem))}\n")
     counts = dict.fromkeys(Severity, 0)
     for problem in problems:
         counts[problem.severity] += 1
@@ -525,7 +526,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"aidledger: error: {message}\n")
+    # (A message may quote a value from a file: no control character reaches the terminal.)
+    sys.stderr.write(f"aidledger: error: {visible(message)}\n")
     return EXIT_USAGE
 
 

@@ -84,7 +84,17 @@ class Ledger:
         return self._table.record(row % size)
 
     def __repr__(self) -> str:
-        return f"<Ledger: {len(self)} records, {len(self._index)} pledges>"
+        """What it holds, and the days it spans (``<Ledger: 83 records, 70 pledges, 3
+        donors, 2022-02-25 to 2023-01-06>``)."""
+        span = self.dates
+        if span is None:
+            return "<Ledger: empty>"
+        donors = len(set(self._table.donor))
+        return (
+            f"<Ledger: {len(self)} records, {len(self._index)} pledges, {donors} "
+            f"{'donor' if donors == 1 else 'donors'}, {span[0].isoformat()} to "
+            f"{span[1].isoformat()}>"
+        )
 
     @property
     def records(self) -> list[Record]:
