@@ -10,6 +10,7 @@ figures on every day they change.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Collection
 from decimal import Decimal
 from fractions import Fraction
@@ -173,8 +174,10 @@ def history(
         lines, units = _held_history(engine, until, donors, recipients)
     else:
         lines, units = {}, {}
+        # (Each pair and commitment date is looked up once, for every party and day.)
+        factor = None if rate is None else functools.cache(rate)
         for party in engine.totals(until, donors, recipients, money_only=True)[0]:
-            points = _converted_history(engine, party, until, currency, rate)
+            points = _converted_history(engine, party, until, currency, factor)
             if points:
                 lines[party], units[party] = points, currency
     checks = _by_party(reconcile(engine, engine.reported(until, donors, recipients), rate))
