@@ -3,7 +3,7 @@
     python benchmarks/contenders.py stdlib|pandas|duckdb LEDGER.csv
 
 Each prints the committed totals per donor and currency as of the latest record date, as
-JSON (``{"US": {"USD": "123.45"}, ...}``), by the rules of DESIGN 3.1-3.2 as far as the
+JSON (``{"US": {"USD": "123.45"}, ...}``), by the rules of docs/counting-rules.md as far as the
 generated ledgers need them: each pledge's state is its last record by date then file
 order; a pledge counts when it is pledged or delivered and so is its package; the amount
 of an item in a package with an amount is a breakdown, not added again. (The generated

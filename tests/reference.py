@@ -25,7 +25,8 @@ def reference_summary(
     pledges, undisclosed_value, undisclosed_delivered_value, systems {key: {"figures":
     [committed, delivered, undisclosed quantity, undisclosed delivered], "variants": {name as
     written: the same four}}}, discussed (date, id, key, status, name as written), and the
-    sources of the records in force that are counted, discussed or stated.
+    sources of every record up to the date of the pledges that are counted, discussed or
+    stated.
 
     *resolve* maps a system name to its catalog key (or ``None``: kept as written). With
     *by_date*, each donor also gets ``committed_by_date``: the committed amounts by
@@ -99,8 +100,14 @@ def reference_summary(
         links = chain(pledge)
         active = record.status in COMMITTED and all(state[p].status in COMMITTED for p in links)
         cited = active or record.status not in (*COMMITTED, Status.CANCELLED)
-        if cited and record.source is not None:
-            donor["sources"].add(record.source)
+        if cited:
+            # The sources of every record of the pledge up to the date, not only the
+            # one in force.
+            donor["sources"].update(
+                r.source
+                for r in records
+                if r.id == pledge and r.date <= as_of and r.source is not None
+            )
         if not active:
             continue
         if record.system is not None:

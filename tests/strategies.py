@@ -38,7 +38,7 @@ amounts = st.one_of(
     st.decimals(min_value=0, max_value=10**3, places=7, allow_nan=False, allow_infinity=False),
 )
 quantities = st.integers(min_value=0, max_value=500)
-#: Characters a ledger's text can hold: any but NUL and lone surrogates (DESIGN 4.4).
+#: Characters a ledger's text can hold: any but NUL and lone surrogates (docs/interchange.md).
 characters = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
 
 
@@ -220,7 +220,7 @@ def wide_records(draw: st.DrawFn, max_pledges: int = 6) -> list[Record]:
 
 def one_record_a_day(records: list[Record]) -> list[Record]:
     """*records* with at most one record per pledge and day, so that input order no
-    longer matters (it settles only same-day ties, DESIGN 3.1)."""
+    longer matters (it settles only same-day ties, docs/counting-rules.md)."""
     seen: set[tuple[str, datetime.date]] = set()
     kept = []
     for record in records:

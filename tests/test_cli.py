@@ -1,4 +1,4 @@
-"""The ``aidledger`` command: its output, exit statuses and error messages (DESIGN 5)."""
+"""The ``aidledger`` command: its output, exit statuses and error messages (docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def test_summary_text_is_the_default(capsys: pytest.CaptureFixture[str]) -> None
     status, out, _ = run(capsys, "summary", "--as-of", "2023-01-05")
     assert status == 0
     assert "United States (US)" in out
-    assert "$20.9B ($20,870,000,000.00)" in out
+    assert "$20.87B ($20,870,000,000.00)" in out
     assert "under consideration" in out
 
 

@@ -1,4 +1,4 @@
-"""The worked examples of DESIGN 3 (tests/fixtures/counting): each must give its figures."""
+"""The worked examples of docs/counting-rules.md (tests/fixtures/counting): each must give its figures."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Loading interchange CSV (DESIGN 4.1) and its located errors (DESIGN 4.4)."""
+"""Loading interchange CSV (docs/interchange.md) and its located errors."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ def test_delivered_figures_may_not_exceed_the_totals(tmp_path: Path) -> None:
     assert load_error(tmp_path, header + "\np,2023-01-01,US,,10,EUR,,10.01,pledged\n") == (
         "pledges.csv:2: delivered_amount: '10.01' is more than the amount (10)"
     )
-    # Allowed when the total is undisclosed (DESIGN 3.2).
+    # Allowed when the total is undisclosed (docs/counting-rules.md).
     path = write(tmp_path, header + "\np,2023-01-01,US,,,EUR,3,7,pledged\n", "ok.csv")
     assert aidledger.load(path)[0].delivered_quantity == 3
 

@@ -1,4 +1,4 @@
-"""Exchange rates and exact conversion (DESIGN 3.3 and 4.3)."""
+"""Exchange rates and exact conversion (docs/currencies.md)."""
 
 from __future__ import annotations
 

@@ -20,13 +20,15 @@ SOURCE = Path(__file__).parent.parent / "src" / "aidledger"
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
-        "errors _progress",
-        "money _i18n _encoding _files _xlsx",
+        "errors _progress _colours",
+        "money _i18n _encoding _files _xlsx _terminal",
         "model",
         "catalog summary _table",
         "comparison _engine _counting _states _conversion export _arguments",
         "checkpoints aggregate fx",
         "ledger validate _compare",
+        "_words",
+        "_blocks _unitchart",
         "converter _csvread _jsonio io frames report plot",
         "importers importers.report importers._settings importers.kiel._rules"
         " importers.kiel._input",

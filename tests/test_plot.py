@@ -104,7 +104,8 @@ def test_checkpoints_are_labelled_with_their_stated_value(bundled: Summary) -> N
     texts = _texts(plot(bundled, locale="de"))
     # Eight money checkpoints in the bundled ledger; the two HIMARS counts have no place
     # on a value axis.
-    for stated in ("1,6", "6,9", "7,3", "21,3"):
+    # (Exact: 7,32, never rounded to 7,3.)
+    for stated in ("1,6", "6,9", "7,32", "21,3"):
         assert f"{stated}\xa0Mrd.\xa0$" in texts
     assert "25\xa0Mrd." in texts  # a value tick, compact, in German
 
@@ -138,14 +139,120 @@ def test_a_reporting_currency_puts_every_donor_on_one_axis(tmp_path: Path) -> No
     assert not any("€" in text for text in texts)
 
 
-def test_donors_holding_nothing_draw_an_empty_chart(tmp_path: Path) -> None:
+def test_nothing_to_draw_is_an_error_that_says_why() -> None:
     summary = Ledger(
         [_record(id="fr-amx", date="2023-01-04", donor="FR", system="AMX-10 RC")]
     ).summarize()
-    target = tmp_path / "empty.png"
-    summary.plot(str(target), locale="fr")
-    assert target.read_bytes().startswith(PNG_SIGNATURE)
-    Ledger().summarize().plot()
+    with pytest.raises(ValueError, match=r"nothing to draw as of 2023-01-04: .*FR \(1 of"):
+        summary.plot(locale="fr")
+    with pytest.raises(ValueError, match="nothing to draw"):
+        Ledger().summarize().plot()
+
+
+def test_cli_plot_of_nothing_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = tmp_path / "amx.csv"
+    ledger.write_text(HEADER + "fr-amx,2023-01-04,FR,AMX-10 RC,,,,pledged\n")
+    target = tmp_path / "chart.png"
+    assert main(["plot", str(ledger), "-o", str(target)]) == 2
+    assert "aidledger: error: nothing to draw" in capsys.readouterr().err
+    assert not target.exists()
+
+
+def _tanks() -> Ledger:
+    return Ledger(
+        [
+            _record(id="pl", donor="PL", system="Leopard 2A4", quantity=14),
+            _record(id="de", donor="DE", system="Leopard 2A6", quantity=18,
+                    delivered_quantity=4),
+            _record(id="gb", donor="GB", system="Challenger 2", quantity=14,
+                    status="delivered"),
+            _record(id="fr", donor="FR", system="AMX-10 RC"),
+            _record(id="us", donor="US", system="HIMARS", quantity=8,
+                    delivered_quantity="undisclosed"),
+        ]
+    )  # fmt: skip
+
+
+def test_a_ledger_of_tanks_charts_units_per_system() -> None:
+    figure = _tanks().summarize().plot(locale="en")
+    texts = _texts(figure)
+    assert any(t.startswith("Units committed and delivered as of") for t in texts)
+    assert {"Leopard 2", "Challenger 2", "M142 HIMARS", "AMX-10 RC"} <= set(texts)
+    assert "32" in texts  # Leopard 2: 14 + 18
+    assert "delivered: 4" in texts and "delivered: 14" in texts
+    assert "undisclosed (1 pledge)" in texts  # AMX-10 RC: a figure, never a bar of 0
+    assert "delivered: undisclosed (1 pledge)" in texts
+    bars = [patch for patch in figure.axes[0].patches if patch.get_width() > 0]
+    # Committed: Leopard 2 (two donors), Challenger 2, HIMARS; delivered: Leopard 2, Challenger.
+    assert len(bars) == 6
+    assert all(patch.get_width() > 0 for patch in figure.axes[0].patches)
+
+
+def test_units_on_request_and_from_the_command_line(tmp_path: Path) -> None:
+    figure = aidledger.bundled().summarize(as_of="2023-01-06").plot(units=True)
+    assert "M142 HIMARS" in _texts(figure)
+    target = tmp_path / "units.svg"
+    assert main(["plot", "--as-of", "2023-01-06", "--units", "-o", str(target)]) == 0
+    assert "Units committed and delivered" in target.read_text(encoding="utf-8")
+
+
+def test_donors_beyond_a_readable_number_are_folded_into_others() -> None:
+    from aidledger._colours import PALETTE
+
+    donors = ["US", "GB", "DE", "FR", "PL", "CA", "NO", "SE", "DK", "NL", "IT", "ES"]
+    ledger = Ledger(
+        [
+            _record(id=f"p{n}", donor=code, amount=str(1000 * (20 - n)), currency="EUR")
+            for n, code in enumerate(donors)
+        ]
+    )
+    figure = ledger.summarize().plot()
+    legend = figure.legends[0] if figure.legends else figure.axes[0].get_legend()
+    names = [text.get_text() for text in legend.get_texts()]
+    assert names[: len(PALETTE) - 1] == [
+        "United States", "United Kingdom", "Germany", "France", "Poland", "Canada",
+        "Norway", "Sweden",
+    ]  # fmt: skip
+    assert "Others (4 donors)" in names
+    lines = [
+        line
+        for line in figure.axes[0].get_lines()
+        if (line.get_gid() or "").startswith("committed")
+    ]
+    colours = [line.get_color() for line in lines]
+    assert len(set(colours)) == len(colours) == len(PALETTE)
+    others = next(line for line in lines if line.get_gid() == "committed-others")
+    assert others.get_ydata()[-1] == 12000 + 11000 + 10000 + 9000  # the four, summed
+
+
+def test_a_donor_with_no_disclosed_value_is_named_not_drawn_at_zero() -> None:
+    ledger = Ledger(
+        [
+            _record(id="us", donor="US", amount="100", currency="USD"),
+            _record(id="fr", donor="FR", system="AMX-10 RC"),
+        ]
+    )
+    rates = RateTable([Quote(datetime.date(2022, 1, 3), "EUR", "USD", Decimal("1.1"))])
+    figure = ledger.summarize(currency="USD", rates=rates).plot()
+    gids = {line.get_gid() for line in figure.axes[0].get_lines()}
+    assert "committed-US-UA" in gids and "committed-FR-UA" not in gids
+    assert "No value disclosed (not drawn): France" in _texts(figure)
+
+
+def test_checkpoint_labels_never_overlap(bundled: Summary) -> None:
+    from matplotlib.text import Annotation, Text
+
+    figure = bundled.plot()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [
+        Text.get_window_extent(label, renderer)  # the text (its leader line may cross)
+        for label in figure.axes[0].texts
+        if isinstance(label, Annotation) and label.get_visible()
+    ]
+    assert len(boxes) >= 6
+    for n, box in enumerate(boxes):
+        for other in boxes[n + 1 :]:
+            assert not box.overlaps(other), (box, other)
 
 
 def test_a_locale_without_labels_is_refused(bundled: Summary) -> None:

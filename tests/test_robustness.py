@@ -1,4 +1,4 @@
-"""The bad-input contract (DESIGN 4.4): a corpus of malformed files, each with its expected
+"""The bad-input contract (docs/interchange.md, "Bad input"): a corpus of malformed files, each with its expected
 message, and fuzzing that feeds arbitrary text and JSON to every loader."""
 
 from __future__ import annotations

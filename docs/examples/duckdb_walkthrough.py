@@ -8,7 +8,7 @@ cell by cell (``# %%``) in an editor that knows the cells. It needs the ``arrow`
 # %%
 # A ledger in a CSV file. Here it is written from the bundled ledger's records, keeping
 # the pledges that have one record each: that is the case where plain SQL gives the same
-# totals as aidledger (the pledges with a history need DESIGN 3's rules; see the end).
+# totals as aidledger (the pledges with a history need the counting rules; see the end).
 import shutil
 import tempfile
 from decimal import Decimal
@@ -83,5 +83,5 @@ print("SQL and summarize() agree:", summary_totals)
 # history (pledged, then revised or cancelled) would be counted once per record, and a
 # package whose items carry amounts would be counted twice. aidledger takes each
 # pledge's last record as of the day and counts money once, at the outermost package
-# with an amount (DESIGN 3); the SQL above does neither.
+# with an amount (docs/counting-rules.md); the SQL above does neither.
 shutil.rmtree(folder)

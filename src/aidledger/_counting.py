@@ -1,4 +1,4 @@
-"""The counting engine behind summaries: DESIGN 3.1 and 3.2 over the ledger's columns.
+"""The counting engine behind summaries: docs/counting-rules.md over the ledger's columns.
 
 What a pledge adds to its donor's figures (its share of the committed and delivered
 figures, its source, a discussion or a checkpoint in force) can change only on a day when
@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from aidledger._engine import Discussed, Money, Party, Totals
+from aidledger._engine import Change, Discussed, Money, Party, Totals
 from aidledger._table import Index, RecordTable, bulk
 from aidledger.model import UNDISCLOSED, Record, Status
 from aidledger.money import EXACT
@@ -84,7 +84,8 @@ class _Pledges:
 
 
 class _Chains:
-    """The package chains as the ledger ends (DESIGN 3.2), each worked out once.
+    """The package chains as the ledger ends (docs/counting-rules.md, "What counts"), each
+    worked out once.
 
     ``above(package)`` gives the :data:`Flags` that an item whose ``part_of`` names
     *package* sees. The engine asks only about packages whose chain is settled, which
@@ -153,8 +154,8 @@ def _chain_of(
     pledge: str, part_of: list[str], state: Mapping[str, int], status: list[Status]
 ) -> list[str] | None:
     """The packages above *pledge* given the *state* (row) of each existing pledge
-    (DESIGN 3.2), nearest first; ``None`` when *pledge* itself is on a cycle (its link is
-    ignored). *pledge* must exist."""
+    (docs/counting-rules.md), nearest first; ``None`` when *pledge* itself is on a cycle
+    (its link is ignored). *pledge* must exist."""
     path = [pledge]
     seen = {pledge}
     row = state[pledge]
@@ -451,7 +452,7 @@ class Dated:
             if position + 1 < len(rows) and dates[rows[position + 1]] == dates[row]:
                 continue  # a later record of the same day is the day's state
             points.append((dates[row], self._contribution(pledge, row, flags)))  # type: ignore[arg-type]
-        self._emit(donor, points)
+        self._emit(donor, points, rows)
 
     def _moving(self, pledge: str, rows: list[int]) -> None:
         """A pledge under packages that change after its first day: worked out on each day
@@ -480,7 +481,7 @@ class Dated:
                     any(table.amount[r] for r in chain_rows),
                 )
             points.append((day, self._contribution(pledge, row, flags)))
-        self._emit(self.parties[rows[0]], points)
+        self._emit(self.parties[rows[0]], points, rows)
 
     def _contribution(self, pledge: str, row: int, flags: Flags) -> _Contribution:
         """What *pledge* in state *row* adds, under packages that show *flags*."""
@@ -517,25 +518,53 @@ class Dated:
         )  # fmt: skip
         return (share, table.source[row], -1, None)
 
-    def _emit(self, donor: Party, points: list[tuple[datetime.date, _Contribution]]) -> None:
-        """Record a pledge's contributions, each from its day until the next that differs."""
+    def _emit(
+        self, donor: Party, points: list[tuple[datetime.date, _Contribution]], rows: list[int]
+    ) -> None:
+        """Record a pledge's contributions, each from its day until the next that differs.
+
+        While the pledge is cited (counted, discussed or stated), so are the sources of all
+        its records up to the day, not only the one in force (*rows*: its records by date).
+        """
         share: Share | None = None
         opened: list[tuple[datetime.date, Any]] = [(points[0][0], None)] * 3
-        for day, (new_share, text, reported, entry) in points:
+        dates, source = self.table.date, self.table.source
+        texts: dict[str, None] = {}  # the sources of the records up to the day, in order
+        cited: dict[str, datetime.date] = {}  # the sources cited now, from when
+        read = 0
+        for day, (new_share, _, reported, entry) in points:
             if new_share != share:
                 if share is not None:
                     self._move(day, donor, share, -1)
                 if new_share is not None:
                     self._move(day, donor, new_share, 1)
                 share = new_share
-            values = (text or None, None if reported < 0 else reported, entry)
-            for position, value in enumerate(values):
+            new = []
+            while read < len(rows) and dates[rows[read]] <= day:
+                text = source[rows[read]]
+                if text and text not in texts:
+                    texts[text] = None
+                    new.append(text)
+                read += 1
+            if new_share is not None or reported >= 0 or entry is not None:
+                for text in new if cited else texts:
+                    cited.setdefault(text, day)
+            else:
+                for text, start in cited.items():
+                    self._close(0, donor, start, day, text)
+                cited = {}
+            values = (None, None if reported < 0 else reported, entry)
+            for position in (1, 2):
                 start, current = opened[position]
+                value = values[position]
                 if value != current:
                     if current is not None:
                         self._close(position, donor, start, day, current)
                     opened[position] = (day, value)
-        for position, (start, current) in enumerate(opened):
+        for text, start in cited.items():
+            self._close(0, donor, start, None, text)
+        for position in (1, 2):
+            start, current = opened[position]
             if current is not None:
                 self._close(position, donor, start, None, current)
 
@@ -751,6 +780,18 @@ class Dated:
                         found[1] += count
         return {key: value for key, (value, count) in sums.items() if count}
 
+    def changes(self, party: Party, which: str, until: datetime.date) -> list[Change]:
+        """Every change of *party*'s committed or delivered money up to *until*, by day."""
+        found = [
+            (start, currency, since, amount, count)
+            for currency, parts in self._parts[_WHICH[which]].get(party, {}).items()
+            for start, since, amount, count, _ in itertools.takewhile(
+                lambda part: part[0] <= until, parts
+            )
+        ]
+        found.sort(key=_first)
+        return found
+
     def culprit(self, party: Party, currency: str, day: datetime.date) -> str:
         """Names a pledge of *party* committed in *currency* on *day* (for messages)."""
         table, pledges = self.table, self.pledges
@@ -795,8 +836,8 @@ class Dated:
         return self.table.system_keys[name]
 
     def sources(self, donor: Party, day: datetime.date) -> set[str]:
-        """The sources of *donor*'s records in force as of *day* that are counted,
-        discussed or stated (not cancelled, nor under an uncommitted package)."""
+        """The sources of every record up to *day* of *donor*'s pledges that are counted,
+        discussed or stated on *day* (not cancelled, nor under an uncommitted package)."""
         found = {text for text, start in self._since.get(donor, {}).items() if start <= day}
         found.update(
             text

@@ -15,12 +15,15 @@ from typing import Any, Protocol
 
 from aidledger.model import Record, Status
 
-__all__ = ["Discussed", "Engine", "Money", "Party", "Totals"]
+__all__ = ["Change", "Discussed", "Engine", "Money", "Party", "Totals"]
 
 #: Whose figures: (donor, recipient).
 Party = tuple[str, str]
 #: Committed or delivered money of a party: (currency, commitment date) -> exact sum.
 Money = dict[tuple[str, datetime.date], Decimal]
+#: A change of a party's money from a day on: (day, currency, commitment date, signed
+#: amount, +1 when an amount is added and -1 when it is taken back).
+Change = tuple[datetime.date, str, datetime.date, Decimal, int]
 #: A pledge under discussion: (date of its state, pledge id, system as written, status).
 Discussed = tuple[datetime.date, str, str, Status]
 
@@ -57,9 +60,15 @@ class Engine(Protocol):
         commitment date."""
         ...
 
+    def changes(self, party: Party, which: str, until: datetime.date) -> list[Change]:
+        """Every change of *party*'s ``committed`` or ``delivered`` money up to *until*, by
+        day: summed from the first, they give :meth:`keyed` on any day (a history reads
+        them once instead of asking for every day)."""
+        ...
+
     def sources(self, party: Party, day: datetime.date) -> set[str]:
-        """The sources of *party*'s records in force on *day* that are counted, discussed
-        or stated."""
+        """The sources of every record up to *day* of *party*'s pledges that are counted,
+        discussed or stated on *day*."""
         ...
 
     def culprit(self, party: Party, currency: str, day: datetime.date) -> str:

@@ -205,7 +205,7 @@ def bulk() -> Iterator[None]:
             gc.enable()
 
 
-#: Fields that every record of a pledge must share (DESIGN 3.1).
+#: Fields that every record of a pledge must share (docs/counting-rules.md).
 PLEDGE_INVARIANTS = ("donor", "recipient", "system", "part_of")
 
 

@@ -10,14 +10,16 @@ figures on every day they change.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Collection
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from aidledger._conversion import Converter, converted
+from aidledger._conversion import Converter, converted, exact_sum, round_fraction
 from aidledger._engine import Engine, Party, Totals
 from aidledger.checkpoints import reconcile
-from aidledger.money import Money
+from aidledger.money import EXACT, Money
 from aidledger.summary import (
     CheckpointCheck,
     Discussion,
@@ -70,6 +72,7 @@ def summarize(
             DonorSummary(
                 donor=party[0],
                 recipient=party[1],
+                as_of=as_of,
                 committed={c: Money(a, c) for c, a in entry.committed.items()},
                 delivered={c: Money(a, c) for c, a in entry.delivered.items()},
                 committed_total=committed_total,
@@ -165,37 +168,18 @@ def history(
     recipients: Collection[str] | None = None,
 ) -> History:
     """Each party's committed and delivered value on every day it changed, up to *until*,
-    in *currency* (converted with *rate*) or in the one currency it holds."""
-    lines: dict[Party, list[HistoryPoint]] = {}
-    units: dict[Party, str] = {}
-    for day in engine.days(until):
-        money = engine.totals(day, donors, recipients, money_only=True)[0]
-        for party, totals in money.items():
-            if currency is not None:
-                culprit = _culprit(engine, party)
-                committed = converted(totals.keyed("committed"), currency, rate, culprit).amount
-                delivered = converted(totals.keyed("delivered"), currency, rate, culprit).amount
-                units[party] = currency
-            else:
-                held = set(totals.committed) | set(totals.delivered)
-                if party in units:
-                    held.add(units[party])
-                if len(held) > 1:
-                    raise ValueError(
-                        f"{party[0]} holds {', '.join(sorted(held))}: give a reporting "
-                        "currency and rates to draw its history in one"
-                    )
-                if not held:
-                    continue
-                units[party] = held.pop()
-                committed = totals.committed.get(units[party], Decimal(0))
-                delivered = totals.delivered.get(units[party], Decimal(0))
-            points = lines.setdefault(party, [])
-            if not points or (points[-1].committed, points[-1].delivered) != (
-                committed,
-                delivered,
-            ):
-                points.append(HistoryPoint(day, committed, delivered))
+    in *currency* (converted with *rate*) or in the one currency it holds. A party's line
+    starts on the first day it has a disclosed amount: before, nothing is known (not 0)."""
+    if currency is None:
+        lines, units = _held_history(engine, until, donors, recipients)
+    else:
+        lines, units = {}, {}
+        # (Each pair and commitment date is looked up once, for every party and day.)
+        factor = None if rate is None else functools.cache(rate)
+        for party in engine.totals(until, donors, recipients, money_only=True)[0]:
+            points = _converted_history(engine, party, until, currency, factor)
+            if points:
+                lines[party], units[party] = points, currency
     checks = _by_party(reconcile(engine, engine.reported(until, donors, recipients), rate))
     return History(
         currency=currency,
@@ -203,3 +187,82 @@ def history(
         checkpoints={party: tuple(found) for party, found in checks.items()},
         currencies=units,
     )
+
+
+def _held_history(
+    engine: Engine,
+    until: datetime.date,
+    donors: Collection[str] | None,
+    recipients: Collection[str] | None,
+) -> tuple[dict[Party, list[HistoryPoint]], dict[Party, str]]:
+    """Each party's values in the one currency it holds, day by day."""
+    lines: dict[Party, list[HistoryPoint]] = {}
+    units: dict[Party, str] = {}
+    for day in engine.days(until):
+        money = engine.totals(day, donors, recipients, money_only=True)[0]
+        for party, totals in money.items():
+            held = set(totals.committed) | set(totals.delivered)
+            if party in units:
+                held.add(units[party])
+            if len(held) > 1:
+                raise ValueError(
+                    f"{party[0]} holds {', '.join(sorted(held))}: give a reporting "
+                    "currency and rates to draw its history in one"
+                )
+            if not held:
+                continue
+            units[party] = held.pop()
+            _step(
+                lines.setdefault(party, []),
+                day,
+                totals.committed.get(units[party], Decimal(0)),
+                totals.delivered.get(units[party], Decimal(0)),
+            )
+    return lines, units
+
+
+def _converted_history(
+    engine: Engine,
+    party: Party,
+    until: datetime.date,
+    currency: str,
+    rate: Converter | None,
+) -> list[HistoryPoint]:
+    """*party*'s values in *currency* on every day they change: each change is converted
+    once (at its commitment date) and added to an exact running sum, rounded once a day,
+    as a summary of that day would round it. (Asking the engine for every day's amounts
+    instead made a history quadratic in the ledger's size.)"""
+    culprit = _culprit(engine, party)
+    by_day: dict[datetime.date, list[dict[tuple[str, datetime.date], Decimal]]] = {}
+    counts: dict[datetime.date, int] = {}
+    for which in (0, 1):
+        for day, source, since, amount, count in engine.changes(
+            party, ("committed", "delivered")[which], until
+        ):
+            sums = by_day.setdefault(day, [{}, {}])[which]
+            key = (source, since)
+            sums[key] = EXACT.add(sums.get(key, Decimal(0)), amount)
+            counts[day] = counts.get(day, 0) + count
+    points: list[HistoryPoint] = []
+    exact = [Fraction(0), Fraction(0)]
+    disclosed = 0
+    for day in sorted(by_day):
+        for which, sums in enumerate(by_day[day]):
+            exact[which] += exact_sum(sums, currency, rate, culprit)
+        disclosed += counts[day]
+        if disclosed:
+            _step(
+                points,
+                day,
+                round_fraction(exact[0], currency),
+                round_fraction(exact[1], currency),
+            )
+    return points
+
+
+def _step(
+    points: list[HistoryPoint], day: datetime.date, committed: Decimal, delivered: Decimal
+) -> None:
+    """Add the values of *day* to a line, if they differ from the last."""
+    if not points or (points[-1].committed, points[-1].delivered) != (committed, delivered):
+        points.append(HistoryPoint(day, committed, delivered))

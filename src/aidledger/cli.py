@@ -1,7 +1,8 @@
-"""The ``aidledger`` command (DESIGN 5).
+"""The ``aidledger`` command (docs/cli.md).
 
 Exit status: 0 ok, 1 validation problems, 2 unreadable input or bad usage. Errors go to
-stderr as ``aidledger: error: ...``; the command never prints a traceback.
+stderr as ``aidledger: error: ...``; the command never prints a traceback. Long work shows
+a progress bar on stderr when it is an interactive terminal (not with ``--quiet``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from aidledger import _terminal
+from aidledger._words import visible
 from aidledger.errors import AidLedgerError
 from aidledger.fx import RateTable, ecb_rates, load_rates
 from aidledger.io import bundled, load
@@ -45,6 +48,12 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return int(text)
+
+
 def _donor(text: str) -> str:
     code = text.upper()
     try:
@@ -63,7 +72,8 @@ def _parser() -> _Parser:
     summary = commands.add_parser(
         "summary",
         help="per-donor totals as of a date",
-        description="Per-donor totals as of a date (DESIGN 3). With no LEDGER, the bundled one.",
+        description="Per-donor totals as of a date (docs/counting-rules.md), or each "
+        "system's across donors (--by system). With no LEDGER, the bundled one.",
     )
     summary.add_argument(
         "ledgers", nargs="*", metavar="LEDGER", help="ledger files (.csv, .json, .jsonl)"
@@ -71,6 +81,19 @@ def _parser() -> _Parser:
     _scope_options(summary)
     summary.add_argument("--locale", default="en", help="language of names and numbers")
     summary.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
+    summary.add_argument(
+        "--by",
+        choices=("donor", "system"),
+        default="donor",
+        help="each donor's figures (default), or each system's across donors and by whom",
+    )
+    summary.add_argument(
+        "--top",
+        type=_count,
+        metavar="N",
+        help="only the first N donors in the overview (each keeps its section)",
+    )
+    _quiet_option(summary)
 
     state = commands.add_parser(
         "state",
@@ -87,15 +110,17 @@ def _parser() -> _Parser:
     state.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the table: .csv, .json or .parquet"
     )
+    _quiet_option(state)
 
     validate = commands.add_parser(
         "validate",
         help="report problems with their locations",
-        description="Report every problem of the ledgers (DESIGN 3.5, 4.4): exit status 1 "
+        description="Report every problem of the ledgers (docs/validation.md): exit status 1 "
         "when any is an error. With no LEDGER, the bundled one.",
     )
     validate.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
     _rate_options(validate, currency=False)
+    _quiet_option(validate)
 
     convert = commands.add_parser(
         "convert",
@@ -110,14 +135,16 @@ def _parser() -> _Parser:
         action="store_true",
         help="CSV: prefix with ' any text a spreadsheet would run as a formula",
     )
+    _quiet_option(convert)
 
     plot = commands.add_parser(
         "plot",
-        help="chart committed and delivered value over time",
+        help="chart committed and delivered value over time, or units per system",
         description="Chart each donor's cumulative committed (solid) and delivered (dashed) "
-        "value over time, with stated checkpoints as markers; the format follows the "
-        "extension of -o (.png, .svg, .pdf). Needs the 'plot' extra (pip install "
-        "'aidledger[plot]'). With no LEDGER, the bundled one.",
+        "value over time, with stated checkpoints as markers, or (with --units, or when no "
+        "value is disclosed) the units of each system committed and delivered; the format "
+        "follows the extension of -o (.png, .svg, .pdf). Needs the 'plot' extra (pip "
+        "install 'aidledger[plot]'). With no LEDGER, the bundled one.",
     )
     plot.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
     _scope_options(plot)
@@ -125,6 +152,12 @@ def _parser() -> _Parser:
     plot.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the chart: .png, .svg or .pdf"
     )
+    plot.add_argument(
+        "--units",
+        action="store_true",
+        help="chart the units of each system committed and delivered (not value over time)",
+    )
+    _quiet_option(plot)
 
     commands.add_parser("systems", help="list the system catalog")
     importers = _import_parser(commands)
@@ -213,6 +246,11 @@ def _import_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the full import report (CSV: row, column, value, rule, action)",
     )
+    _quiet_option(parser)
+
+
+def _quiet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar on a terminal")
 
 
 def _scope_options(parser: argparse.ArgumentParser) -> None:
@@ -278,25 +316,36 @@ def _rates(args: argparse.Namespace) -> RateTable | None:
     return load_rates(args.rates, backfill=args.backfill_rates)
 
 
-def _ledger(paths: Sequence[str]) -> Ledger:
-    return load(*paths) if paths else bundled()
+def _size(paths: Sequence[str]) -> int | None:
+    """The bytes of the regular files among *paths* (for a bar), if any."""
+    sizes = [os.path.getsize(path) for path in paths if os.path.isfile(path)]
+    return sum(sizes) or None
+
+
+def _ledger(args: argparse.Namespace, paths: Sequence[str]) -> Ledger:
+    with args.progress.phase("reading", _size(paths)):
+        return load(*paths) if paths else bundled()
 
 
 def _summarized(args: argparse.Namespace) -> Summary:
     """The summary that ``summary`` and ``plot`` ask for: ledgers, scope and currency."""
-    return _ledger(args.ledgers).summarize(
-        as_of=args.as_of,
-        donors=args.donor,
-        currency=args.currency,
-        rates=_rates(args),
-        recipients=args.recipient,
-    )
+    ledger = _ledger(args, args.ledgers)
+    with args.progress.phase("counting"):
+        return ledger.summarize(
+            as_of=args.as_of,
+            donors=args.donor,
+            currency=args.currency,
+            rates=_rates(args),
+            recipients=args.recipient,
+        )
 
 
 def _summary(args: argparse.Namespace) -> int:
     _check_locale(args.locale)
     summary = _summarized(args)
-    sys.stdout.write(summary.render(format=args.format, locale=args.locale))
+    with args.progress.phase("writing"):
+        text = summary.render(format=args.format, locale=args.locale, by=args.by, top=args.top)
+    sys.stdout.write(text)
     if args.format == "json":
         sys.stdout.write("\n")
     return EXIT_OK
@@ -314,9 +363,12 @@ def _state(args: argparse.Namespace) -> int:
         )
     from aidledger.frames import write_table
 
-    table = _ledger(args.ledgers).state(as_of=args.as_of)
+    ledger = _ledger(args, args.ledgers)
+    with args.progress.phase("working out states"):
+        table = ledger.state(as_of=args.as_of)
     try:
-        write_table(table.to_records(), "state", args.output)
+        with args.progress.phase("writing"):
+            write_table(table.to_records(), "state", args.output)
     except OSError as error:
         raise _UsageError(f"{args.output}: cannot be written: {error.strerror or error}") from None
     return EXIT_OK
@@ -325,9 +377,11 @@ def _state(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from aidledger.validate import Severity
 
-    problems = _ledger(args.ledgers).validate(rates=_rates(args))
+    ledger = _ledger(args, args.ledgers)
+    with args.progress.phase("checking"):
+        problems = ledger.validate(rates=_rates(args))
     for problem in problems:
-        sys.stdout.write(f"{problem}\n")
+        sys.stdout.write(f"{visible(str(problem))}\n")
     counts = dict.fromkeys(Severity, 0)
     for problem in problems:
         counts[problem.severity] += 1
@@ -342,12 +396,13 @@ def _convert(args: argparse.Namespace) -> int:
     from aidledger.io import writer
 
     _check_outputs(args, ("OUT", args.target))
-    ledger = load(args.source)
+    ledger = _ledger(args, [args.source])
     try:
         write = writer(ledger, args.target, neutralize_formulas=args.neutralize_formulas)
     except ValueError as error:
         raise _UsageError(str(error)) from None
-    _write_together((args.target, write))
+    with args.progress.phase("writing"):
+        _write_together((args.target, write))
     return EXIT_OK
 
 
@@ -363,8 +418,9 @@ def _plot(args: argparse.Namespace) -> int:
     from aidledger.plot import plot
 
     try:
-        plot(summary, path=args.output, locale=args.locale)
-    except ValueError as error:  # lines in different currencies: one axis cannot hold them
+        with args.progress.phase("drawing"):
+            plot(summary, path=args.output, locale=args.locale, units=args.units)
+    except ValueError as error:  # several currencies on one axis, or nothing to draw
         raise _UsageError(str(error)) from None
     except OSError as error:
         raise _UsageError(f"{args.output}: cannot be written: {error.strerror or error}") from None
@@ -380,13 +436,14 @@ def _import_kiel(args: argparse.Namespace) -> int:
     from aidledger.importers import kiel
 
     _check_output(args)
-    ledger, report = kiel.read(
-        args.source,
-        aid_types=args.aid_type or ("Military",),
-        original_currency=args.original_currency,
-        sheet=args.sheet,
-        measure=args.measure,
-    )
+    with args.progress.phase("importing", _size([args.source])):
+        ledger, report = kiel.read(
+            args.source,
+            aid_types=args.aid_type or ("Military",),
+            original_currency=args.original_currency,
+            sheet=args.sheet,
+            measure=args.measure,
+        )
     _write_import(ledger, report, args)
     return EXIT_OK
 
@@ -395,7 +452,8 @@ def _import_csv(args: argparse.Namespace) -> int:
     from aidledger.importers import mapping
 
     _check_output(args)
-    ledger, report = mapping.read(args.source, mapping.read_mapping(args.map))
+    with args.progress.phase("importing", _size([args.source])):
+        ledger, report = mapping.read(args.source, mapping.read_mapping(args.map))
     _write_import(ledger, report, args)
     return EXIT_OK
 
@@ -443,10 +501,12 @@ def _write_import(ledger: Ledger, report: ImportReport, args: argparse.Namespace
     from aidledger.io import writer
 
     ledger_output = (args.output, writer(ledger, args.output))
-    if args.report is None:
-        _write_together(ledger_output)
-    else:  # the report first: if a rename fails, the ledger is not left without its report
-        _write_together((args.report, report.write_csv), ledger_output)
+    with args.progress.phase("writing"):
+        if args.report is None:
+            _write_together(ledger_output)
+        else:  # the report first: if a rename fails, the ledger is not left without it
+            _write_together((args.report, report.write_csv), ledger_output)
+    args.progress.close()  # (the bar's line is cleared before anything else is written)
     sys.stderr.write(report.summary())
 
 
@@ -487,7 +547,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit status."""
     try:
         args = _parser().parse_args(argv)
-        return _COMMANDS[args.command](args)
+        with _terminal.progress(sys.stderr, quiet=getattr(args, "quiet", False)) as shown:
+            args.progress = shown
+            return _COMMANDS[args.command](args)
     except _UsageError as error:
         return _fail(str(error))
     except AidLedgerError as error:
@@ -502,7 +564,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"aidledger: error: {message}\n")
+    # (A message may quote a value from a file: no control character reaches the terminal.)
+    sys.stderr.write(f"aidledger: error: {visible(message)}\n")
     return EXIT_USAGE
 
 

@@ -24,7 +24,7 @@ class AidLedgerError(Exception):
 class LoadError(AidLedgerError, ValueError):
     """Input that cannot be read: names the file, the line or record, the field and the value.
 
-    ``str(error)`` is the located message of DESIGN 4.4, e.g.
+    ``str(error)`` is the located message of docs/interchange.md ("Bad input"), e.g.
     ``pledges.csv:14: amount: '1,5' is not a decimal number``.
     """
 

@@ -31,16 +31,20 @@ __all__ = [
     "STATE_COLUMNS",
     "SUMMARY_FORMAT",
     "SUMMARY_TABLES",
+    "SYSTEMS_FORMAT",
     "Column",
     "comparison_to_dict",
     "schema",
     "state_records",
     "summary_records",
     "summary_to_dict",
+    "systems_to_dict",
 ]
 
 #: The ``format`` of a summary as JSON.
 SUMMARY_FORMAT = "aidledger-summary/1"
+#: The ``format`` of a summary by system as JSON (``aidledger summary --by system``).
+SYSTEMS_FORMAT = "aidledger-systems/1"
 #: The kinds of value a column holds: ``text``, ``date`` (``datetime.date``), ``amount``
 #: (exact ``Decimal``), ``count`` (``int``), ``flag`` (``bool``); any may be ``None``.
 KINDS = ("text", "date", "amount", "count", "flag")
@@ -104,6 +108,20 @@ def _of_variant(column: Column) -> Column:
     return Column(column.name, column.kind, lambda item: get(item[1]))
 
 
+def _of_line(column: Column) -> Column:
+    """*column* of a system line, read off a donor's share of a system."""
+    get = column.get
+    return Column(column.name, column.kind, lambda share: get(share.line))
+
+
+#: A donor's share of a system, in the summary by system.
+SYSTEM_DONORS = (
+    _column("donor", "text"),
+    _column("recipient", "text"),
+    # (The name is in the reader's locale: filled in by the writer.)
+    Column("name", "text", attrgetter("donor")),
+    *map(_of_line, _FIGURES),
+)
 VARIANTS = (
     Column("system", "text", lambda item: item[0].system, json=False),
     Column("variant", "text", lambda item: item[1].name),
@@ -353,4 +371,29 @@ def comparison_to_dict(comparison: Comparison, locale: str = "en") -> dict[str, 
         "currency": comparison.currency,
         "names": {"a": comparison.names[0], "b": comparison.names[1]},
         "donors": donors,
+    }
+
+
+def systems_to_dict(summary: Summary, locale: str = "en") -> dict[str, Any]:
+    """A summary by system (``Summary.systems()``) as JSON data: each system's figures
+    across donors, then each donor's with its variants; names in *locale*."""
+    from aidledger.model import donor_name
+
+    def share_to_dict(share: Any) -> dict[str, Any]:
+        found = _json_object(SYSTEM_DONORS, share)
+        found["name"] = donor_name(share.donor, locale)
+        found["variants"] = [_json_object(VARIANTS, (share.line, v)) for v in share.line.variants]
+        return found
+
+    return {
+        "format": SYSTEMS_FORMAT,
+        "as_of": _json(summary.as_of),
+        "recipients": list(summary.recipients),
+        "systems": [
+            {
+                **_json_object(SYSTEMS, line),
+                "donors": [share_to_dict(share) for share in line.donors],
+            }
+            for line in summary.systems()
+        ],
     }

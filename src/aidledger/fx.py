@@ -1,4 +1,4 @@
-"""Dated exchange rates and exact conversion (DESIGN 3.3 and 4.3).
+"""Dated exchange rates and exact conversion (docs/currencies.md).
 
 A :class:`RateTable` holds quotes "1 base = rate quote on date". The rate for a pair on a
 day is the latest quote dated on or before it, in either direction (an inverse is the exact
@@ -33,7 +33,7 @@ from aidledger.money import check_currency, parse_amount
 
 __all__ = ["Quote", "RateTable", "ecb_rates", "load_rates"]
 
-#: Currencies that cross rates go through, in order of preference (DESIGN 4.3).
+#: Currencies that cross rates go through, in order of preference (docs/currencies.md).
 CROSS_CURRENCIES = ("EUR", "USD")
 
 
@@ -48,7 +48,7 @@ class Quote:
 
 
 class RateTable:
-    """Dated exchange rates, looked up as DESIGN 4.3 says.
+    """Dated exchange rates, looked up as docs/currencies.md says.
 
     *backfill* uses a pair's earliest quote for days before it; without it (the default)
     such a day has no rate and conversion fails with an error that names pair and date.
@@ -242,8 +242,9 @@ _RATE_HEADER = ["date", "base", "quote", "rate"]
 
 
 def load_rates(path: str | os.PathLike[str], *, backfill: bool = False) -> RateTable:
-    """Read a rates file (DESIGN 4.3): CSV with the header ``date,base,quote,rate``, UTF-8
-    (a UTF-16 file is refused with the advice to save it as UTF-8), a regular file."""
+    """Read a rates file (docs/currencies.md, "Rates files"): CSV with the header
+    ``date,base,quote,rate``, UTF-8 (a UTF-16 file is refused with the advice to save it
+    as UTF-8), a regular file."""
     name = os.fspath(path)
     text = decode(read_bytes(path, name), name, utf16=False)
     return _read_rates(io.StringIO(text, newline=""), name, backfill)

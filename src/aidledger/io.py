@@ -1,6 +1,6 @@
 """Loading and saving ledgers, and the ledger bundled with the library.
 
-The format is chosen by the file's extension: ``.csv`` (DESIGN 4.1), ``.json`` and
+The format is chosen by the file's extension: ``.csv``, ``.json`` and
 ``.jsonl`` (4.2). Loading is all-or-nothing: the first malformed value stops it with a
 :class:`~aidledger.errors.LoadError` that names file, line or record, field and value.
 Saving is atomic: the ledger is written to a temporary file beside the target, flushed to
@@ -56,7 +56,7 @@ def load(*paths: str | os.PathLike[str], catalog: Catalog | None = None) -> Ledg
     """Load one or more ledger files (``.csv``, ``.json``, ``.jsonl``) into one ledger.
 
     Records keep file order, and files the order given: that settles ties between
-    records of one pledge on the same day (DESIGN 3.1).
+    records of one pledge on the same day (docs/counting-rules.md).
     """
     if not paths:
         raise TypeError("load() needs at least one path")
@@ -120,7 +120,7 @@ _TEXT_COLUMNS = frozenset({"id", "system", "authority", "part_of", "source", "no
 
 
 def write_csv(stream: TextIO, ledger: Ledger, *, neutralize_formulas: bool = False) -> None:
-    """Write *ledger* as interchange CSV (every column, DESIGN 4.1 order)."""
+    """Write *ledger* as interchange CSV (every column, in the order of docs/interchange.md)."""
     table = ledger._table
     # CRLF, as RFC 4180 says; it also makes the writer quote a lone CR inside a field.
     writer = csv.writer(stream, lineterminator="\r\n")

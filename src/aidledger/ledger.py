@@ -42,8 +42,9 @@ class Ledger:
     """An ordered collection of records and the pledges they describe.
 
     Records keep their input order, which settles ties between records of one pledge on
-    the same day (DESIGN 3.1). System names are resolved through *catalog* (the bundled
-    one by default): a known alias becomes its key, an unknown name is kept as written.
+    the same day (docs/counting-rules.md, "The state as of a date"). System names are
+    resolved through *catalog* (the bundled one by default): a known alias becomes its
+    key, an unknown name is kept as written.
     """
 
     __slots__ = ("_catalog", "_engine", "_index", "_table")
@@ -83,7 +84,17 @@ class Ledger:
         return self._table.record(row % size)
 
     def __repr__(self) -> str:
-        return f"<Ledger: {len(self)} records, {len(self._index)} pledges>"
+        """What it holds, and the days it spans (``<Ledger: 83 records, 70 pledges, 3
+        donors, 2022-02-25 to 2023-01-06>``)."""
+        span = self.dates
+        if span is None:
+            return "<Ledger: empty>"
+        donors = len(set(self._table.donor))
+        return (
+            f"<Ledger: {len(self)} records, {len(self._index)} pledges, {donors} "
+            f"{'donor' if donors == 1 else 'donors'}, {span[0].isoformat()} to "
+            f"{span[1].isoformat()}>"
+        )
 
     @property
     def records(self) -> list[Record]:
@@ -218,7 +229,7 @@ class Ledger:
         return validate.validate(self._table, self._index, self._catalog, self._counting(), rate)
 
     def to_records(self) -> list[dict[str, Any]]:
-        """Every record as a plain dict, keys as in the interchange format (DESIGN 4.1):
+        """Every record as a plain dict, keys as in the interchange format (docs/interchange.md):
         ``date`` a ``datetime.date``, amounts ``Decimal``, quantities ``int``, ``status``
         its value, blanks ``None``. See docs/embedding.md."""
         from aidledger import frames

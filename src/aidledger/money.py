@@ -53,7 +53,7 @@ EXACT_QUANTIZE = decimal.Context(
     traps=[decimal.InvalidOperation, decimal.Overflow],
 )
 
-# DESIGN 4.1: digits, optionally a dot and more digits; nothing else.
+# docs/interchange.md (CSV): digits, optionally a dot and more digits; nothing else.
 _PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
@@ -137,7 +137,7 @@ def to_decimal(value: object) -> Decimal:
 
 
 def round_half_even(amount: Decimal, currency: str) -> Decimal:
-    """Round *amount* half-even to the minor unit of *currency* (DESIGN 3.3)."""
+    """Round *amount* half-even to the minor unit of *currency* (docs/currencies.md)."""
     exponent = Decimal(1).scaleb(-currency_precision(currency))
     return amount.quantize(exponent, rounding=decimal.ROUND_HALF_EVEN, context=EXACT_QUANTIZE)
 

@@ -1,8 +1,13 @@
-"""A chart of a summary's history: cumulative committed and delivered value per donor.
+"""Charts of a summary: cumulative committed and delivered value per donor over time, or
+the units of each system committed and delivered (``units=True``, or when no value is
+disclosed; drawn by ``_unitchart``).
 
 Each donor's committed value is a solid step line up to the summary's date, its delivered
 value a dashed one of the same colour, and the cumulative totals stated along the way
-(checkpoints) are markers labelled with the stated value. Names, numbers and dates are
+(checkpoints) are markers labelled with the stated value. Past ``_colours.READABLE`` donors,
+the smallest are folded into one grey "others" line; the colours (``_colours``) are told
+apart with any colour vision. A donor with no disclosed value is never
+drawn as zero: it is named under the chart as not drawn. Names, numbers and dates are
 CLDR's, through babel; aidledger's own labels come from its gettext catalogs.
 
 One chart has one value axis, so every line must be in one currency: the summary's
@@ -19,7 +24,9 @@ the summary stay exact ``Decimal``.
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import functools
 import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -28,12 +35,13 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from aidledger._i18n import locale as parse_locale
-from aidledger._i18n import translations
+from aidledger import _unitchart
+from aidledger._colours import OTHERS, PALETTE, READABLE
+from aidledger._words import Words
 from aidledger.errors import MissingExtraError
+from aidledger.money import EXACT, Money
 
 if TYPE_CHECKING:
-    from babel import Locale
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
@@ -86,6 +94,7 @@ _LABEL_SPOTS: tuple[_Spot, ...] = (
     (-14.0, 28.0, "right", "bottom"),
     (14.0, -28.0, "left", "top"),
 )
+_LABELLED = 24  # checkpoints at most labelled each; with more, each donor's latest
 _NEAR = 10.0  # points: a label at most this far from its marker needs no leader line
 
 
@@ -93,13 +102,17 @@ def plot(
     summary: Summary,
     path: str | os.PathLike[str] | None = None,
     locale: str = "en",
+    units: bool = False,
 ) -> Figure:
-    """A chart of *summary*'s history in *locale*; written to *path* if given.
+    """A chart of *summary* in *locale*; written to *path* if given: each donor's value
+    over time, or with *units* (and whenever no value is disclosed) the units of each
+    system committed and delivered.
 
     The format follows the extension of *path* (``.png``, ``.svg``, ``.pdf``); an SVG
-    keeps its texts as text (searchable, translatable). Raises ``ValueError`` when the
-    donors' lines are in different currencies and the summary has no reporting currency,
-    and :class:`~aidledger.errors.MissingExtraError` without matplotlib.
+    keeps its texts as text (searchable, translatable). Raises ``ValueError`` when there
+    is nothing to draw (no value and no number of units disclosed), or when the donors'
+    lines are in different currencies and the summary has no reporting currency; and
+    :class:`~aidledger.errors.MissingExtraError` without matplotlib.
 
     >>> import aidledger
     >>> summary = aidledger.bundled().summarize(as_of="2023-01-06")
@@ -114,77 +127,102 @@ def plot(
             "plotting needs the optional 'plot' extra: pip install 'aidledger[plot]'"
         ) from None
 
-    words = _Words(parse_locale(locale))
-    try:
-        history = summary.history()
-    except ValueError as error:  # a donor holds several currencies
-        raise ValueError(f"{error} ({_ONE_CURRENCY})") from None
-    currency = _axis_currency(history)
-    lines = _lines(summary, history, currency, words)
-
+    words = Words(locale)
+    lines: list[_Line] = []
+    currency = None
+    if not units:
+        try:
+            history = summary.history()
+        except ValueError as error:  # a donor holds several currencies
+            raise ValueError(f"{error} ({_ONE_CURRENCY})") from None
+        currency = _axis_currency(history)
+        lines = _lines(summary, history, currency, words)
     figure = Figure(figsize=_SIZE, layout="constrained")
     # The Agg canvas, attached to this figure alone: no pyplot, no global backend switch.
     canvas = FigureCanvasAgg(figure)
     renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
-    axes = figure.add_subplot()
-    colours = _draw(axes, lines)
-    _dress(figure, axes, summary.as_of, currency, lines, words)
-    _legend(figure, axes, lines, colours, renderer, words)
-    _label_checkpoints(axes, lines, colours, renderer, words)
+    if any(line.points for line in lines):
+        _money_chart(figure, renderer, summary, lines, currency, words)
+    else:
+        if not _unitchart.drawable(summary):
+            raise ValueError(_nothing_to_draw(summary))
+        _unitchart.draw(figure, renderer, summary, words)
     if path is not None:
-        # Texts stay text in an SVG (not paths) and TrueType in a PDF: searchable.
-        with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
-            figure.savefig(path, dpi=_DPI)
+        _save(figure, path)
     return figure
+
+
+def _save(figure: Figure, path: str | os.PathLike[str]) -> None:
+    """Write *figure* to *path* atomically, as ledgers are saved; the format is the one
+    its extension names (the temporary file's own name ends in ``.tmp``)."""
+    import matplotlib
+
+    from aidledger._files import replacing
+
+    kind = os.path.splitext(os.fspath(path))[1].lower().lstrip(".") or "png"
+    # Texts stay text in an SVG (not paths) and TrueType in a PDF: searchable.
+    with (
+        matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}),
+        replacing(path) as temporary,
+    ):
+        figure.savefig(temporary, dpi=_DPI, format=kind)
+
+
+def _money_chart(
+    figure: Figure,
+    renderer: RendererBase,
+    summary: Summary,
+    lines: list[_Line],
+    currency: str | None,
+    words: Words,
+) -> None:
+    axes = figure.add_subplot()
+    drawn = _folded(lines, words)
+    colours = _draw(axes, drawn)
+    _dress(figure, axes, summary.as_of, currency, drawn, words)
+    _not_drawn(figure, summary, lines, words)
+    _legend(figure, axes, drawn, colours, renderer, words)
+    _label_checkpoints(axes, drawn, colours, renderer, words)
+
+
+def _nothing_to_draw(summary: Summary) -> str:
+    """Why there is no chart, and what the summary does hold."""
+    when = "" if summary.as_of is None else f" as of {summary.as_of.isoformat()}"
+    message = f"nothing to draw{when}: no value and no number of units is disclosed"
+    hidden = [
+        f"{entry.donor} ({entry.undisclosed_value} of undisclosed value)"
+        for entry in summary.donors
+        if entry.undisclosed_value
+    ]
+    if hidden:
+        message += ", only pledges without a figure: " + ", ".join(hidden)
+    elif not summary.donors:
+        message += ": the summary has no donor"
+    return message
 
 
 # --- what to draw (exact) ----------------------------------------------------------------
 
 
-@attrs.frozen
-class _Words:
-    """Labels, names, numbers and dates in one locale."""
+def _donor_name(party: tuple[str, str], summary: Summary, words: Words) -> str:
+    """The donor's name, from CLDR, and the recipient's when the summary has several."""
+    name = words.country(party[0])
+    if len(summary.recipients) > 1:
+        return f"{name} \u2192 {words.country(party[1])}"
+    return name
 
-    locale: Locale
 
-    def _(self, message: str) -> str:
-        """aidledger's own label *message* (an English msgid), translated."""
-        return translations(str(self.locale)).gettext(message)
-
-    def donor(self, party: tuple[str, str], summary: Summary) -> str:
-        """The donor's name, from CLDR, and the recipient's when the summary has several."""
-        from aidledger.model import donor_name
-
-        name = donor_name(party[0], str(self.locale))
-        if len(summary.recipients) > 1:
-            return f"{name} \u2192 {donor_name(party[1], str(self.locale))}"
-        return name
-
-    def date(self, day: datetime.date, format: str) -> str:
-        from babel.dates import format_date
-
-        return format_date(day, format=format, locale=self.locale)
-
-    def compact(self, value: float) -> str:
-        """An axis value, compact (``25B``, ``25 Mrd.``)."""
-        from babel.numbers import format_compact_decimal
-
-        # Six significant digits: the float's binary noise (0.6000000000000001) goes.
-        return format_compact_decimal(
-            Decimal(f"{value:.6g}"), locale=self.locale, fraction_digits=1
-        )
-
-    def compact_money(self, value: Decimal, currency: str) -> str:
-        from babel.numbers import format_compact_currency
-
-        return format_compact_currency(value, currency, locale=self.locale, fraction_digits=1)
+def _compact_tick(value: float, words: Words) -> str:
+    """An axis value, compact (``25B``, ``25 Mrd.``): the tick's own round value."""
+    # Six significant digits: the float's binary noise (0.6000000000000001) goes.
+    return words.compact_number(Decimal(f"{value:.6g}"))
 
 
 @attrs.frozen
 class _Line:
     """One donor's marks: step points up to the summary's date and drawable checkpoints."""
 
-    donor: tuple[str, str]  # (donor, recipient)
+    donor: tuple[str, str]  # (donor, recipient); ("", "") for the others folded together
     name: str
     points: tuple[HistoryPoint, ...]
     checkpoints: tuple[CheckpointCheck, ...]
@@ -194,14 +232,20 @@ class _Line:
         return any(point.delivered for point in self.points)
 
     @property
+    def delivered_points(self) -> tuple[HistoryPoint, ...]:
+        """The points from the first delivery on (before it, none is recorded: not 0)."""
+        first = next((n for n, point in enumerate(self.points) if point.delivered), None)
+        return () if first is None else self.points[first:]
+
+    @property
     def final(self) -> Decimal:
         """The committed value at the end of the line (0 for checkpoints alone)."""
         return self.points[-1].committed if self.points else Decimal(0)
 
 
 def _gid(party: tuple[str, str]) -> str:
-    """The donor and recipient as an SVG id part (``US-UA``)."""
-    return "-".join(party)
+    """The donor and recipient as an SVG id part (``US-UA``; ``others``)."""
+    return "-".join(party) if any(party) else "others"
 
 
 def _axis_currency(history: History) -> str | None:
@@ -228,7 +272,7 @@ def _axis_currency(history: History) -> str | None:
     return stated.pop() if len(stated) == 1 else None
 
 
-def _lines(summary: Summary, history: History, currency: str | None, words: _Words) -> list[_Line]:
+def _lines(summary: Summary, history: History, currency: str | None, words: Words) -> list[_Line]:
     """What each donor contributes to the chart, the largest committed value first (the
     legend's order is the lines' order at the right end); donors with nothing to draw
     are left out."""
@@ -246,9 +290,62 @@ def _lines(summary: Summary, history: History, currency: str | None, words: _Wor
             if check.currency is not None and check.currency == currency
         )
         if points or checkpoints:
-            lines.append(_Line(donor, words.donor(donor, summary), points, checkpoints))
+            lines.append(_Line(donor, _donor_name(donor, summary, words), points, checkpoints))
     lines.sort(key=lambda line: (-line.final, line.donor))
     return lines
+
+
+def _folded(lines: list[_Line], words: Words) -> list[_Line]:
+    """The lines to draw: each donor's up to :data:`READABLE`, else the largest
+    ``READABLE - 1`` and one line of the others' sums (exact), without their checkpoints."""
+    if len(lines) <= READABLE:
+        return lines
+    kept, rest = lines[: READABLE - 1], [line for line in lines[READABLE - 1 :] if line.points]
+    if not rest:
+        return kept
+    days = sorted({point.date for line in rest for point in line.points})
+    # (A point made like the history's own, without importing the module of summaries,
+    # which imports this one when asked for a chart.)
+    template = rest[0].points[0]
+    points = []
+    for day in days:
+        committed = delivered = Decimal(0)
+        for line in rest:
+            value = _at(line.points, day)
+            if value is not None:
+                committed = EXACT.add(committed, value.committed)
+                delivered = EXACT.add(delivered, value.delivered)
+        points.append(attrs.evolve(template, date=day, committed=committed, delivered=delivered))
+    name = words.ngettext("Others ({count} donor)", "Others ({count} donors)", len(rest)).format(
+        count=words.number(len(rest))
+    )
+    return [*kept, _Line(("", ""), name, tuple(points), ())]
+
+
+def _at(points: Sequence[HistoryPoint], day: datetime.date) -> HistoryPoint | None:
+    """The point in force on *day* (the last on or before it)."""
+    position = bisect.bisect_right(points, day, key=_date) - 1
+    return None if position < 0 else points[position]
+
+
+def _date(point: HistoryPoint) -> datetime.date:
+    return point.date
+
+
+def _not_drawn(figure: Figure, summary: Summary, lines: Sequence[_Line], words: Words) -> None:
+    """Name, under the chart, the donors with pledges but no disclosed value: never drawn
+    as zero, never left out in silence."""
+    drawn = {line.donor for line in lines if line.points}
+    hidden = [
+        _donor_name((entry.donor, entry.recipient), summary, words)
+        for entry in summary.donors
+        if entry.pledges and (entry.donor, entry.recipient) not in drawn
+    ]
+    if hidden:
+        text = words._("No value disclosed (not drawn): {donors}").format(
+            donors=", ".join(sorted(hidden))
+        )
+        figure.supxlabel(text, x=0.01, ha="left", fontsize="small", color="0.35")
 
 
 # --- drawing (floats from here on) -------------------------------------------------------
@@ -258,11 +355,10 @@ def _draw(axes: Axes, lines: Sequence[_Line]) -> dict[tuple[str, str], str]:
     """Each donor's lines and markers; returns the colour of each donor."""
     colours = {}
     for number, line in enumerate(lines):
-        colour = colours[line.donor] = f"C{number}"  # the colour cycle's n-th
-        days = [_x(point.date) for point in line.points]
+        colour = colours[line.donor] = OTHERS if line.donor == ("", "") else PALETTE[number]
         if line.points:
             axes.plot(
-                days,
+                [_x(point.date) for point in line.points],
                 [float(point.committed) for point in line.points],
                 drawstyle="steps-post",
                 color=colour,
@@ -272,10 +368,11 @@ def _draw(axes: Axes, lines: Sequence[_Line]) -> dict[tuple[str, str], str]:
                 markersize=4.0,
                 gid=f"committed-{_gid(line.donor)}",
             )
-        if line.delivers:
+        delivered = line.delivered_points
+        if delivered:
             axes.plot(
-                days,
-                [float(point.delivered) for point in line.points],
+                [_x(point.date) for point in delivered],
+                [float(point.delivered) for point in delivered],
                 drawstyle="steps-post",
                 linestyle="--",
                 color=colour,
@@ -303,7 +400,7 @@ def _dress(
     as_of: datetime.date | None,
     currency: str | None,
     lines: Sequence[_Line],
-    words: _Words,
+    words: Words,
 ) -> None:
     """Title, axis labels, limits, ticks and grid."""
     from matplotlib.ticker import FixedLocator, FuncFormatter
@@ -329,7 +426,7 @@ def _dress(
     ticks, pattern = _date_ticks(first, last)
     axes.xaxis.set_major_locator(FixedLocator([_x(day) for day in ticks]))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: words.date(_day(x), pattern)))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: words.compact(y)))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: _compact_tick(y, words)))
     if not lines:  # nothing to draw: no scale to suggest either
         axes.set_yticks([0.0])
         axes.set_xticks([] if as_of is None else [_x(as_of)])
@@ -396,7 +493,7 @@ def _legend(
     lines: Sequence[_Line],
     colours: Mapping[tuple[str, str], str],
     renderer: RendererBase,
-    words: _Words,
+    words: Words,
 ) -> None:
     """One entry per donor (its colour), then one per kind of mark (its style): inside the
     axes where it hides no mark, else beside them. Lays the figure out."""
@@ -454,7 +551,9 @@ class _Marks:
         self.inside = axes.get_window_extent(renderer)
         self.paths = [_step_path(axes, line.points, _committed) for line in lines if line.points]
         self.paths += [
-            _step_path(axes, line.points, _delivered) for line in lines if line.delivers
+            _step_path(axes, line.delivered_points, _delivered)
+            for line in lines
+            if line.delivered_points
         ]
         half = renderer.points_to_pixels(_MARKER_SIZE / 2)
         self.boxes: list[Bbox] = []
@@ -463,15 +562,18 @@ class _Marks:
                 x, y = axes.transData.transform(_xy(check.date, check.stated))
                 self.boxes.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
 
-    def free(self, box: Bbox) -> bool:
-        """Whether *box* lies inside the axes and overlaps no line, marker or label."""
+    def free(self, box: Bbox, crossing: bool = False) -> bool:
+        """Whether *box* lies inside the axes and overlaps no marker or label, nor a line
+        (unless *crossing*: a line may run under it)."""
         return (
             self.inside.containsx(box.x0)
             and self.inside.containsx(box.x1)
             and self.inside.containsy(box.y0)
             and self.inside.containsy(box.y1)
             and not any(box.overlaps(other) for other in self.boxes)
-            and not any(path.intersects_bbox(box, filled=False) for path in self.paths)
+            and (
+                crossing or not any(path.intersects_bbox(box, filled=False) for path in self.paths)
+            )
         )
 
 
@@ -488,7 +590,7 @@ def _label_checkpoints(
     lines: Sequence[_Line],
     colours: Mapping[tuple[str, str], str],
     renderer: RendererBase,
-    words: _Words,
+    words: Words,
 ) -> None:
     """Each checkpoint's stated value beside its marker, where it overlaps no other label,
     marker, line or the legend and stays inside the axes (else at the first spot)."""
@@ -496,11 +598,13 @@ def _label_checkpoints(
     legend = axes.get_legend()
     if legend is not None:
         marks.boxes.append(legend.get_window_extent(renderer))
+    crowded = sum(len(line.checkpoints) for line in lines) > _LABELLED
     for line in lines:
-        for check in line.checkpoints:
+        # (Past a few dozen, only each donor's latest is labelled; every marker stays.)
+        for check in line.checkpoints[-1:] if crowded else line.checkpoints:
             assert check.currency is not None  # _lines keeps those in the axis currency
             label = axes.annotate(
-                words.compact_money(check.stated, check.currency),
+                words.compact(Money(check.stated, check.currency)),
                 xy=_xy(check.date, check.stated),
                 xytext=_LABEL_SPOTS[0][:2],
                 textcoords="offset points",
@@ -515,26 +619,31 @@ def _label_checkpoints(
                 },
             )
             label.set_in_layout(False)
-            marks.boxes.append(_place(label, renderer, marks))
+            box = _place(label, renderer, marks)
+            if box is not None:
+                marks.boxes.append(box)
 
 
-def _place(label: Annotation, renderer: RendererBase, marks: _Marks) -> Bbox:
-    """Move *label* to the first free spot (else the first spot); return its box."""
+def _place(label: Annotation, renderer: RendererBase, marks: _Marks) -> Bbox | None:
+    """Move *label* to the first spot that overlaps nothing; else to the first that
+    overlaps no other label or marker (a line may run under it); else hide it (its
+    marker stays). Returns its box, if shown."""
     from matplotlib.text import Text
 
-    for spot in (*_LABEL_SPOTS, _LABEL_SPOTS[0]):
-        dx, dy, horizontal, vertical = spot
-        label.xyann = (dx, dy)
-        label.set_horizontalalignment(horizontal)
-        label.set_verticalalignment(vertical)
-        label.update_positions(renderer)
-        # The text alone: the leader line, if any, may cross other marks.
-        box = Text.get_window_extent(label, renderer).padded(1.0)
-        if marks.free(box):
-            break
-    if label.arrow_patch is not None:
-        label.arrow_patch.set_visible(max(abs(dx), abs(dy)) > _NEAR)
-    return box
+    for crossing in (False, True):
+        for dx, dy, horizontal, vertical in _LABEL_SPOTS:
+            label.xyann = (dx, dy)
+            label.set_horizontalalignment(horizontal)
+            label.set_verticalalignment(vertical)
+            label.update_positions(renderer)
+            # The text alone: the leader line, if any, may cross other marks.
+            box = Text.get_window_extent(label, renderer).padded(1.0)
+            if marks.free(box, crossing=crossing):
+                if label.arrow_patch is not None:
+                    label.arrow_patch.set_visible(max(abs(dx), abs(dy)) > _NEAR)
+                return box
+    label.set_visible(False)
+    return None
 
 
 def _step_path(
@@ -557,9 +666,19 @@ def _xy(day: datetime.date, value: Decimal) -> tuple[float, float]:
 
 def _x(day: datetime.date) -> float:
     """*day* as a matplotlib date number (days since its epoch)."""
+    return float(day.toordinal() - _epoch())
+
+
+@functools.cache
+def _epoch() -> int:
+    """The ordinal of matplotlib's date epoch (a day: its epochs start at midnight).
+
+    (``date2num`` itself converts through datetimes and numpy, some 20 µs a point: most of
+    a chart's time for a large ledger.)"""
     from matplotlib import dates
 
-    return float(dates.date2num(day))  # type: ignore[no-untyped-call]
+    epoch = dates.get_epoch()  # type: ignore[no-untyped-call]
+    return datetime.date.fromisoformat(str(epoch)[:10]).toordinal()
 
 
 def _day(x: float) -> datetime.date:

@@ -1,41 +1,62 @@
 """Summaries for people: text for a terminal, Markdown, and one standalone HTML page, in the
-reader's language.
+reader's language, by donor or by system.
 
 A report is first built as a few plain blocks (headings, paragraphs, tables, lists) and
 then written out in the chosen format, so the three say the same thing. Names of
 countries, numbers, currencies and dates are CLDR's, through babel; aidledger's own labels
-come from its gettext catalogs (``aidledger/locales``). Amounts in their own currencies
-are shown exactly; compact forms ("$21.3B", "21,3 Mrd. $") only beside them, as headlines.
+come from its gettext catalogs (``aidledger/locales``).
+
+What a report never does: show an undisclosed figure as a number. A donor or system with
+nothing disclosed reads "none disclosed" with the count of pledges behind it; a total
+beside undisclosed values is a lower bound (``≥ $1.2B, 3 undisclosed``); a donor with no
+delivery information reads "no deliveries recorded". Amounts are shown to their
+currency's minor unit; compact figures (``$2.85B``) never round (docs/reports.md).
 """
 
 from __future__ import annotations
 
-import datetime
-import html
-import textwrap
-from collections.abc import Callable, Sequence
+import json
+import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import attrs
-
-from aidledger._i18n import locale as parse_locale
-from aidledger._i18n import translations
+from aidledger import _blocks
+from aidledger._blocks import Block, Bullets, Fields, Heading, Paragraph, Table
+from aidledger._words import Words
 
 if TYPE_CHECKING:
-    from babel import Locale
-
     from aidledger.money import Money
-    from aidledger.summary import CheckpointCheck, DonorSummary, Summary
+    from aidledger.summary import (
+        CheckpointCheck,
+        DonorSummary,
+        Summary,
+        SystemSummary,
+        SystemTotal,
+        Variant,
+    )
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["BY", "FORMATS", "describe", "render", "render_donor"]
 
 #: The formats :func:`render` writes.
 FORMATS = ("text", "markdown", "html", "json")
+#: What a report is arranged by: each donor's figures, or each system's across donors.
+BY = ("donor", "system")
+
+#: What a cell shows when there is nothing to show (an en dash).
+_NONE = "\u2013"
 
 
-def render(summary: Summary, format: str = "text", locale: str = "en") -> str:
-    """*summary* as ``text``, ``markdown``, ``html`` or ``json``, in *locale*.
+def render(
+    summary: Summary,
+    format: str = "text",
+    locale: str = "en",
+    by: str = "donor",
+    top: int | None = None,
+) -> str:
+    """*summary* as ``text``, ``markdown``, ``html`` or ``json``, in *locale*, arranged
+    *by* ``donor`` (the default) or ``system`` (each system across donors, and by whom);
+    *top* shows only the first donors of the overview (every donor keeps its section).
 
     >>> import aidledger
     >>> text = aidledger.bundled().summarize(as_of="2023-01-05").render(locale="de")
@@ -44,243 +65,323 @@ def render(summary: Summary, format: str = "text", locale: str = "en") -> str:
     """
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
-    words = _Words(locale)
+    if by not in BY:
+        raise ValueError(f"unknown arrangement {by!r}: one of {', '.join(BY)}")
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+        raise ValueError(f"top must be a whole number of donors above 0, not {top!r}")
+    words = Words(locale)
     if format == "json":
-        return summary.to_json(locale)
-    blocks = _Report(summary, words).blocks()
+        from aidledger import export
+
+        data = (
+            summary.to_dict(locale) if by == "donor" else export.systems_to_dict(summary, locale)
+        )
+        return _json(data)
+    report = _Report(summary, words)
+    blocks = report.blocks(top) if by == "donor" else report.systems()
+    return _write(blocks, format, words)
+
+
+def render_donor(
+    summary: Summary, entry: DonorSummary, format: str = "html", locale: str = "en"
+) -> str:
+    """One donor's section of a report, *summary* being of that *entry* alone (a notebook
+    shows it for a :class:`~aidledger.DonorSummary`)."""
+    words = Words(locale)
+    currency = None
+    if entry.committed_total is not None:
+        currency = entry.committed_total.currency
+    report = _Report(summary, words, currency)
+    return _write(report.donor(entry), format, words, fragment=True)
+
+
+def _write(blocks: list[Block], format: str, words: Words, fragment: bool = False) -> str:
     if format == "text":
-        return _text(blocks)
+        return _blocks.text(blocks)
     if format == "markdown":
-        return _markdown(blocks)
-    title = blocks[0].text if isinstance(blocks[0], Heading) else ""
-    return _html(blocks, title, words.locale.language)
+        return _blocks.markdown(blocks)
+    if fragment:
+        return _blocks.html_fragment(blocks, words.locale.language)
+    title = blocks[0].text if blocks and isinstance(blocks[0], Heading) else ""
+    return _blocks.html_page(blocks, title, words.locale.language)
 
 
-# --- blocks ---------------------------------------------------------------------------
+def html_fragment(summary: Summary, locale: str = "en") -> str:
+    """The report's blocks as one ``<div>`` with its own styles (for a notebook)."""
+    words = Words(locale)
+    return _blocks.html_fragment(_Report(summary, words).blocks(), words.locale.language)
 
 
-@attrs.frozen
-class Heading:
-    level: int
-    text: str
+# JSON printed to a terminal: the C1 controls and the characters that reorder a line are
+# written as \\u escapes (the same JSON value; json.dumps escapes only C0 itself).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-@attrs.frozen
-class Paragraph:
-    text: str
+def _json(data: object) -> str:
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-@attrs.frozen
-class Fields:
-    """Labelled values: a small two-column table without a header."""
-
-    rows: tuple[tuple[str, str], ...]
-
-
-@attrs.frozen
-class Table:
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    numeric: tuple[bool, ...]
-
-
-@attrs.frozen
-class Bullets:
-    items: tuple[str, ...]
+def describe_donor(value: DonorSummary) -> str:
+    """A one-line ``repr`` of a donor's entry: who, as of when, the top line."""
+    words = Words("en")
+    report = _Report(None, words, _currency_of(value))
+    when = "" if value.as_of is None else f" as of {value.as_of.isoformat()}"
+    committed, delivered, _ = report.totals(value, compact=True)
+    return (
+        f"<DonorSummary {value.donor} \u2192 {value.recipient}{when}: committed "
+        f"{committed}; delivered {delivered}; {value.pledges} "
+        f"{'pledge' if value.pledges == 1 else 'pledges'}>"
+    )
 
 
-Block = Heading | Paragraph | Fields | Table | Bullets
+def describe_summary(summary: Summary) -> str:
+    """A one-line ``repr`` of a summary: as of when, how many donors, the top line."""
+    words = Words("en")
+    if summary.as_of is None:
+        return "<Summary of an empty ledger>"
+    count = len(summary.donors)
+    recipients = ", ".join(summary.recipients) or _NONE
+    head = (
+        f"<Summary as of {summary.as_of.isoformat()}: {count} "
+        f"{'donor' if count == 1 else 'donors'} to {recipients}"
+    )
+    if summary.currency is not None:
+        head += f", in {summary.currency}"
+    ordered = _Report(summary, words).ordered()
+    if not ordered:
+        return head + ">"
+    first = ordered[0]
+    if summary.currency is None:  # no ranking by value: the donor with the most pledges
+        first = max(summary.donors, key=lambda entry: (entry.pledges, entry.donor))
+    committed = _Report(summary, words).totals(first, compact=True)[0]
+    return f"{head}; {first.donor} \u2192 {first.recipient} committed {committed}>"
 
 
-# --- words: labels and CLDR formats for one locale -------------------------------------
-
-_HEADLINE = Decimal(1_000_000)
-
-
-class _Words:
-    def __init__(self, locale: str) -> None:
-        self.locale: Locale = parse_locale(locale)
-        self.name = locale
-        catalog = translations(locale)
-        self._ = catalog.gettext
-        self.ngettext = catalog.ngettext
-
-    def number(self, value: Decimal | int) -> str:
-        from babel.numbers import format_decimal
-
-        return str(format_decimal(value, locale=self.locale, decimal_quantization=False))
-
-    def money(self, money: Money) -> str:
-        """Every digit of *money* (padded to the currency's minor unit)."""
-        from babel.numbers import format_currency
-
-        return str(
-            format_currency(
-                money.amount, money.currency, locale=self.locale, decimal_quantization=False
-            )
-        )
-
-    def compact(self, money: Money) -> str:
-        from babel.numbers import format_compact_currency
-
-        return str(
-            format_compact_currency(
-                money.amount, money.currency, locale=self.locale, fraction_digits=1
-            )
-        )
-
-    def headline(self, money: Money) -> str:
-        """``$20.9B ($20,870,000,000.00)``: compact first, exact beside it (from a million
-        on; smaller amounts are short enough as they are)."""
-        exact = self.money(money)
-        if abs(money.amount) < _HEADLINE:
-            return exact
-        return f"{self.compact(money)} ({exact})"
-
-    def share(self, part: Decimal, whole: Decimal) -> str:
-        """*part* of *whole* as a percentage with one decimal, in the locale's pattern."""
-        from babel.numbers import parse_pattern
-
-        pattern = parse_pattern(self.locale.percent_formats[None].pattern)
-        pattern.frac_prec = (1, 1)
-        return str(pattern.apply(part / whole, self.locale))
-
-    def date(self, day: datetime.date, style: str = "medium") -> str:
-        from babel.dates import format_date
-
-        return str(format_date(day, format=style, locale=self.locale))
-
-    def donor(self, entry: DonorSummary) -> str:
-        return f"{entry.name(self.name)} ({entry.donor})"
+def _currency_of(entry: DonorSummary) -> str | None:
+    return None if entry.committed_total is None else entry.committed_total.currency
 
 
 # --- the report -----------------------------------------------------------------------
 
-#: What a cell shows when there is nothing to show (an en dash).
-_NONE = "\u2013"
-
 
 class _Report:
-    def __init__(self, summary: Summary, words: _Words) -> None:
+    def __init__(self, summary: Summary | None, words: Words, currency: str | None = None) -> None:
         self.summary = summary
         self.words = words
         self._ = words._
+        self.currency = currency if summary is None or currency else summary.currency
 
-    def blocks(self) -> list[Block]:
+    # --- the whole report -------------------------------------------------------------
+
+    def blocks(self, top: int | None = None) -> list[Block]:
         _ = self._
         summary = self.summary
+        assert summary is not None
+        blocks = self.opening(_("Military assistance as of {date}"))
         if summary.as_of is None:
-            return [Heading(1, _("Military assistance")), Paragraph(_("The ledger is empty."))]
-        title = _("Military assistance as of {date}").format(
-            date=self.words.date(summary.as_of, "long")
-        )
-        blocks: list[Block] = [Heading(1, title), Paragraph(self.introduction())]
+            return blocks
         if not summary.donors:
             blocks.append(Paragraph(_("No donor has a record as of this date.")))
+        ordered = self.ordered()
         if len(summary.donors) > 1:
-            blocks.extend(self.overview())
-        for entry in summary.donors:
+            blocks.extend(self.overview(ordered, top))
+        for entry in ordered:
             blocks.extend(self.donor(entry))
         return blocks
 
+    def opening(self, title: str) -> list[Block]:
+        """The title (*title* with the summary's date), the note and the scope; or, for
+        an empty ledger, that it is empty."""
+        _ = self._
+        summary = self.summary
+        assert summary is not None
+        if summary.as_of is None:
+            return [Heading(1, _("Military assistance")), Paragraph(_("The ledger is empty."))]
+        dated = title.format(date=self.words.date(summary.as_of, "long"))
+        return [Heading(1, dated), Paragraph(self.introduction()), Fields(self.scope())]
+
     def introduction(self) -> str:
         _ = self._
-        if self.summary.currency is None:
-            return _(
-                "Amounts are exact and in the currencies pledged. Values and quantities "
-                "that no source gives are counted as undisclosed, never as zero."
-            )
-        return _(
-            "Amounts are exact and in the currencies pledged; totals in {currency} are "
-            "converted at the rate in force on each pledge's commitment date and rounded "
-            "once. Values and quantities that no source gives are counted as undisclosed, "
-            "never as zero."
-        ).format(currency=self.summary.currency)
+        text = _(
+            "Amounts are shown to their currency's minor unit (cents); the JSON and data "
+            "exports hold them exactly. Values and quantities that no source gives are "
+            "counted as undisclosed, never as zero: a total beside undisclosed values is a "
+            "lower bound (≥)."
+        )
+        if self.currency is not None:
+            text += " " + _(
+                "Totals in {currency} are converted at the rate in force on each pledge's "
+                "commitment date and rounded once."
+            ).format(currency=self.currency)
+        return text
 
-    def overview(self) -> list[Block]:
+    def scope(self) -> tuple[tuple[str, str], ...]:
+        """Which recipients the summary covers, and whether that is every one."""
+        _ = self._
+        summary = self.summary
+        assert summary is not None
+        names = ", ".join(self.words.party(code) for code in summary.recipients) or _NONE
+        if summary.recipient_filter is None:
+            covered = _("{recipients}: every recipient in the ledger").format(recipients=names)
+        else:
+            covered = _("{recipients} (as asked)").format(recipients=names)
+        return ((_("Recipients"), covered),)
+
+    def several_recipients(self) -> bool:
+        return self.summary is not None and len(self.summary.recipients) > 1
+
+    def ordered(self) -> list[DonorSummary]:
+        """The donors in the overview's order: by committed value in the reporting
+        currency (donors with nothing disclosed after those with a value), else by name."""
+        assert self.summary is not None
+        donors = list(self.summary.donors)
+        name = self.words.country
+        if self.currency is None:
+            donors.sort(key=lambda e: (name(e.donor), e.donor, name(e.recipient), e.recipient))
+        else:
+            donors.sort(key=lambda e: (*_rank_key(e), name(e.donor), name(e.recipient)))
+        return donors
+
+    def overview(self, donors: list[DonorSummary], top: int | None) -> list[Block]:
         _ = self._
         words = self.words
-        donors = list(self.summary.donors)
-        ranked = self.summary.currency is not None
+        ranked = self.currency is not None
         if ranked:
-            donors.sort(key=lambda e: (-_amount(e.committed_total), e.donor))
-            note = _("Donors ranked by committed value in {currency}.").format(
-                currency=self.summary.currency
-            )
+            note = _(
+                "Donors ranked by committed value in {currency}; those with no disclosed "
+                "value come last, unranked."
+            ).format(currency=self.currency)
         else:
-            donors.sort(key=lambda e: e.name(words.name))
             note = _(
                 "Donors in alphabetical order: give a reporting currency to rank them by value."
             )
-        headers = [_("Donor"), _("Committed"), _("Delivered"), _("Delivered share")]
-        headers += [_("Pledges"), _("Undisclosed value")]
-        rows = []
-        for rank, entry in enumerate(donors, start=1):
-            committed, delivered, share = self.totals(entry, compact=True)
-            row = [words.donor(entry), committed, delivered, share]
-            row += [words.number(entry.pledges), words.number(entry.undisclosed_value)]
-            rows.append(([words.number(rank)] if ranked else []) + row)
+        headers = [_("Donor")]
+        if self.several_recipients():
+            headers.append(_("Recipient"))
+        headers += [_("Committed"), _("Delivered"), _("Delivered share"), _("Pledges")]
+        numeric = [False] * (len(headers) - 4) + [True] * 4
         if ranked:
             headers.insert(0, _("Rank"))
-        numeric = [False] * len(headers)
-        for column in range(len(headers) - 5, len(headers)):
-            numeric[column] = True
-        if ranked:
-            numeric[0] = True
-        return [
+            numeric.insert(0, True)
+        shown = donors if top is None else donors[:top]
+        rows = []
+        rank = 0
+        for entry in shown:
+            committed, delivered, share = self.totals(entry, compact=True)
+            row = [words.party(entry.donor)]
+            if self.several_recipients():
+                row.append(words.party(entry.recipient))
+            row += [committed, delivered, share, words.number(entry.pledges)]
+            if ranked:
+                valued = _rank_key(entry)[0] == 0
+                rank += valued
+                row.insert(0, words.number(rank) if valued else _NONE)
+            rows.append(tuple(row))
+        blocks: list[Block] = [
             Heading(2, _("Overview")),
             Paragraph(note),
-            Table(tuple(headers), tuple(map(tuple, rows)), tuple(numeric)),
+            Table(tuple(headers), tuple(rows), tuple(numeric)),
         ]
+        if len(shown) < len(donors):
+            blocks.append(
+                Paragraph(
+                    _("The first {shown} of {count} donors; each has its section below.").format(
+                        shown=words.number(len(shown)), count=words.number(len(donors))
+                    )
+                )
+            )
+        return blocks
+
+    # --- figures as cells -------------------------------------------------------------
 
     def totals(self, entry: DonorSummary, compact: bool) -> tuple[str, str, str]:
         """Committed, delivered and the delivered share, as shown in a table cell."""
+        _ = self._
         words = self.words
         show: Callable[[Money], str] = words.compact if compact else words.headline
-        if entry.committed_total is not None and entry.delivered_total is not None:
-            committed = show(entry.committed_total)
-            delivered = show(entry.delivered_total)
-            share = self.share(entry.delivered_total.amount, entry.committed_total.amount)
-            return committed, delivered, share
-        none = self._("none disclosed")
-        committed = "; ".join(show(m) for m in entry.committed.values()) or none
-        delivered = "; ".join(show(m) for m in entry.delivered.values()) or none
-        shares = [
-            self.share(entry.delivered[c].amount if c in entry.delivered else Decimal(0), m.amount)
-            for c, m in entry.committed.items()
-        ]
-        return committed, delivered, "; ".join(shares) or _NONE
+        if entry.committed:
+            committed = self.amounts(entry.committed, entry.committed_total, show)
+            committed = self.at_least(committed, entry.undisclosed_value)
+        elif entry.pledges:
+            committed = self.none_disclosed(entry.undisclosed_value)
+        else:
+            committed = _("no pledges")
+        if not entry.delivers:
+            delivered = _("no deliveries recorded")
+        elif entry.delivered:
+            delivered = self.amounts(entry.delivered, entry.delivered_total, show)
+            delivered = self.at_least(delivered, entry.undisclosed_delivered_value)
+        else:
+            delivered = self.none_disclosed(entry.undisclosed_delivered_value)
+        return committed, delivered, self.share(entry)
 
-    def share(self, part: Decimal, whole: Decimal) -> str:
-        return self.words.share(part, whole) if whole else _NONE
+    def amounts(
+        self, by_currency: Mapping[str, Money], total: Money | None, show: Callable[[Money], str]
+    ) -> str:
+        """The disclosed amounts: in the reporting currency, else each in its own."""
+        if total is not None:
+            return show(total)
+        return "; ".join(show(money) for money in by_currency.values())
+
+    def at_least(self, shown: str, undisclosed: int) -> str:
+        return self.words.at_least(shown, undisclosed)
+
+    def none_disclosed(self, count: int) -> str:
+        if not count:
+            return self._("none disclosed")
+        return self.words.ngettext(
+            "none disclosed ({count} pledge)", "none disclosed ({count} pledges)", count
+        ).format(count=self.words.number(count))
+
+    def share(self, entry: DonorSummary) -> str:
+        """The delivered share, when it means something: both sides fully disclosed, in
+        one currency (or the reporting currency), something committed."""
+        if entry.undisclosed_value or entry.undisclosed_delivered_value or not entry.delivered:
+            return _NONE
+        if entry.committed_total is not None and entry.delivered_total is not None:
+            committed, delivered = entry.committed_total.amount, entry.delivered_total.amount
+        elif len(entry.committed) == 1 and set(entry.delivered) <= set(entry.committed):
+            (currency, money), *_ = entry.committed.items()
+            committed = money.amount
+            delivered = (
+                entry.delivered[currency].amount if currency in entry.delivered else Decimal(0)
+            )
+        else:
+            return _NONE
+        if committed <= 0:
+            return _NONE
+        return self.words.share(Decimal(delivered), committed)
+
+    def line_cells(self, line: SystemTotal | Variant | SystemSummary) -> tuple[str, str]:
+        return (
+            self.words.units(line.committed, line.undisclosed_quantity),
+            self.words.units(line.delivered, line.undisclosed_delivered, none=_NONE),
+        )
+
+    # --- one donor --------------------------------------------------------------------
+
+    def heading(self, entry: DonorSummary) -> str:
+        donor = self.words.party(entry.donor)
+        if self.several_recipients():
+            return f"{donor} \u2192 {self.words.party(entry.recipient)}"
+        return donor
 
     def donor(self, entry: DonorSummary) -> list[Block]:
         _ = self._
         words = self.words
-        blocks: list[Block] = [Heading(2, words.donor(entry))]
+        blocks: list[Block] = [Heading(2, self.heading(entry))]
+        committed, delivered, share = self.totals(entry, compact=False)
         rows: list[tuple[str, str]] = []
-        none = _("none disclosed")
-        for label, amounts in (
-            (_("Committed"), entry.committed),
-            (_("Delivered"), entry.delivered),
-        ):
-            shown = [words.headline(m) for m in amounts.values()] or [none]
-            rows.append((label, "; ".join(shown)))
-        if entry.committed_total is not None and entry.delivered_total is not None:
-            currency = self.summary.currency
-            rows.append(
-                (
-                    _("Committed, in {currency}").format(currency=currency),
-                    words.headline(entry.committed_total),
-                )
-            )
-            rows.append(
-                (
-                    _("Delivered, in {currency}").format(currency=currency),
-                    words.headline(entry.delivered_total),
-                )
-            )
-        rows.append((_("Delivered share"), self.totals(entry, compact=True)[2]))
+        rows.append((_("Recipient"), words.party(entry.recipient)))
+        rows.append((_("Committed"), self.own_currencies(entry.committed, entry, "committed")))
+        if self.converted(entry.committed):
+            rows.append((_("Committed, in {currency}").format(currency=self.currency), committed))
+        rows.append((_("Delivered"), self.own_currencies(entry.delivered, entry, "delivered")))
+        if entry.delivered and self.converted(entry.delivered):
+            rows.append((_("Delivered, in {currency}").format(currency=self.currency), delivered))
+        if share != _NONE:
+            rows.append((_("Delivered share"), share))
         rows.append(
             (
                 _("Pledges"),
@@ -289,39 +390,14 @@ class _Report:
                 ).format(count=words.number(entry.pledges)),
             )
         )
-        rows.append(
-            (
-                _("Undisclosed value"),
-                words.ngettext(
-                    "{count} pledge without a disclosed value",
-                    "{count} pledges without a disclosed value",
-                    entry.undisclosed_value,
-                ).format(count=words.number(entry.undisclosed_value)),
-            )
-        )
         blocks.append(Fields(tuple(rows)))
         if entry.systems:
             blocks.append(Heading(3, _("Systems")))
-            blocks.append(
-                Table(
-                    (_("System"), _("Committed"), _("Delivered"), _("Undisclosed quantity")),
-                    tuple(
-                        (
-                            line.name,
-                            words.number(line.committed),
-                            words.number(line.delivered),
-                            words.number(line.undisclosed_quantity),
-                        )
-                        for line in sorted(entry.systems, key=lambda line: line.name.casefold())
-                    ),
-                    (False, True, True, True),
-                )
-            )
-            blocks.append(
-                Paragraph(
-                    _("Undisclosed quantity: pledges of the system whose number no source gives.")
-                )
-            )
+            table = self.systems_table(entry.systems)
+            note = self.systems_note()
+            if table.sub:
+                note += " " + _("Indented lines: the system as written.")
+            blocks += [table, Paragraph(note)]
         if entry.discussed:
             blocks.append(Heading(3, _("Requested or under consideration (not counted)")))
             statuses = {"requested": _("requested"), "considering": _("under consideration")}
@@ -332,7 +408,7 @@ class _Report:
                         (
                             words.date(item.date),
                             statuses[item.status.value],
-                            self.system_name(item.system) if item.system else _NONE,
+                            self.written(item.name, item.system),
                             item.id,
                         )
                         for item in entry.discussed
@@ -351,14 +427,69 @@ class _Report:
             )
         if entry.sources:
             blocks.append(Heading(3, _("Sources")))
-            blocks.append(Bullets(entry.sources))
+            blocks.append(Bullets(entry.sources, links=True))
         return blocks
 
+    def converted(self, amounts: Mapping[str, Money]) -> bool:
+        """Whether a line in the reporting currency says more than the amounts in their
+        own currencies (it does when one of them is in another currency)."""
+        return self.currency is not None and any(c != self.currency for c in amounts)
+
+    def own_currencies(self, amounts: Mapping[str, Money], entry: DonorSummary, which: str) -> str:
+        """The committed or delivered amounts in their own currencies, as a field."""
+        words = self.words
+        if which == "committed":
+            if not amounts:
+                return self.totals(entry, compact=False)[0]
+            return self.at_least(
+                "; ".join(words.headline(m) for m in amounts.values()), entry.undisclosed_value
+            )
+        if not amounts:
+            return self.totals(entry, compact=False)[1]
+        return self.at_least(
+            "; ".join(words.headline(m) for m in amounts.values()),
+            entry.undisclosed_delivered_value,
+        )
+
+    def systems_table(self, lines: tuple[SystemTotal, ...]) -> Table:
+        _ = self._
+        rows: list[tuple[str, str, str]] = []
+        sub: set[int] = set()
+        for line in sorted(lines, key=lambda line: line.name.casefold()):
+            rows.append((line.name, *self.line_cells(line)))
+            if len(line.variants) > 1:
+                for variant in line.variants:
+                    sub.add(len(rows))
+                    rows.append(
+                        (self.written(variant.name, line.system), *self.line_cells(variant))
+                    )
+        return Table(
+            (_("System"), _("Committed"), _("Delivered")),
+            tuple(rows),
+            (False, True, True),
+            frozenset(sub),
+        )
+
+    def systems_note(self) -> str:
+        _ = self._
+        return (
+            _("Undisclosed: pledges whose number no source gives (≥: at least the number shown).")
+            + " "
+            + _("{none}: no delivery recorded.").format(none=_NONE)
+        )
+
+    def written(self, name: str | None, key: str | None) -> str:
+        """A system as written, or its catalog name when it was written as its key."""
+        if key is None:
+            return name or _NONE
+        return name if name and name != key else self.system_name(key)
+
     def system_name(self, key: str) -> str:
-        for entry in self.summary.donors:
-            for line in entry.systems:
-                if line.system == key:
-                    return line.name
+        if self.summary is not None:
+            for entry in self.summary.donors:
+                for line in entry.systems:
+                    if line.system == key:
+                        return line.name
         from aidledger.catalog import default_catalog
 
         system = default_catalog().get(key)
@@ -376,7 +507,7 @@ class _Report:
                 return f"{words.number(amount)} {unit}".strip()
             from aidledger.money import Money
 
-            return words.money(Money(amount, check.currency))
+            return words.compact(Money(amount, check.currency))
 
         if check.within_tolerance is None:
             verdict = _("not comparable")
@@ -393,163 +524,50 @@ class _Report:
             verdict,
         )
 
+    # --- by system --------------------------------------------------------------------
 
-def _amount(money: Money | None) -> Decimal:
-    return Decimal(0) if money is None else money.amount
-
-
-# --- writers --------------------------------------------------------------------------
-
-_WIDTH = 88
-
-
-def _text(blocks: Sequence[Block]) -> str:
-    out: list[str] = []
-    previous: Block | None = None
-    for block in blocks:
-        if not isinstance(block, Heading | Paragraph) and not isinstance(previous, Heading):
-            out.append("")
-        previous = block
-        if isinstance(block, Heading):
-            if out:
-                out.append("")
-            out.append(block.text)
-            if block.level < 3:
-                out.append(("=" if block.level == 1 else "-") * len(block.text))
-        elif isinstance(block, Paragraph):
-            out.append("")
-            out.extend(textwrap.wrap(block.text, _WIDTH))
-        elif isinstance(block, Fields):
-            width = max(len(label) for label, _ in block.rows)
-            out.extend(f"  {label:<{width}}  {value}" for label, value in block.rows)
-        elif isinstance(block, Table):
-            out.extend(_aligned(block))
-        else:
-            out.extend(
-                textwrap.fill(item, _WIDTH, initial_indent="  - ", subsequent_indent="    ")
-                for item in block.items
+    def systems(self) -> list[Block]:
+        """The report by system: each system's figures across donors, then by whom."""
+        _ = self._
+        words = self.words
+        summary = self.summary
+        assert summary is not None
+        blocks = self.opening(_("Military assistance by system as of {date}"))
+        if summary.as_of is None:
+            return blocks
+        lines = summary.systems()
+        if not lines:
+            blocks.append(Paragraph(_("No system is committed as of this date.")))
+            return blocks
+        rows: list[tuple[str, str, str]] = []
+        sub: set[int] = set()
+        for line in sorted(lines, key=lambda line: line.name.casefold()):
+            rows.append((line.name, *self.line_cells(line)))
+            for share in sorted(
+                line.donors, key=lambda s: (-s.line.committed, words.country(s.donor))
+            ):
+                who = words.party(share.donor)
+                if self.several_recipients():
+                    who += f" \u2192 {words.party(share.recipient)}"
+                sub.add(len(rows))
+                rows.append((who, *self.line_cells(share.line)))
+        blocks.append(
+            Table(
+                (_("System, and by whom"), _("Committed"), _("Delivered")),
+                tuple(rows),
+                (False, True, True),
+                frozenset(sub),
             )
-    return "\n".join(out) + "\n"
+        )
+        blocks.append(
+            Paragraph(self.systems_note() + " " + _("Indented lines: what each donor gives."))
+        )
+        return blocks
 
 
-def _aligned(table: Table) -> list[str]:
-    rows = [table.headers, *table.rows]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(table.headers))]
-    lines = []
-    for number, row in enumerate(rows):
-        cells = [
-            cell.rjust(width) if numeric and number else cell.ljust(width)
-            for cell, width, numeric in zip(row, widths, table.numeric, strict=True)
-        ]
-        lines.append(("  " + "  ".join(cells)).rstrip())
-        if number == 0:
-            lines.append("  " + "  ".join("-" * width for width in widths))
-    return lines
-
-
-def _markdown(blocks: Sequence[Block]) -> str:
-    out: list[str] = []
-    for block in blocks:
-        if out:
-            out.append("")
-        if isinstance(block, Heading):
-            out.append("#" * block.level + " " + _md(block.text))
-        elif isinstance(block, Paragraph):
-            out.append(_md(block.text))
-        elif isinstance(block, Fields):
-            out.append("| | |")
-            out.append("|---|---|")
-            out.extend(f"| **{_md(label)}** | {_md(value)} |" for label, value in block.rows)
-        elif isinstance(block, Table):
-            out.append("| " + " | ".join(_md(h) for h in block.headers) + " |")
-            out.append("|" + "|".join("---:" if n else "---" for n in block.numeric) + "|")
-            out.extend("| " + " | ".join(_md(c) for c in row) + " |" for row in block.rows)
-        else:
-            out.extend(f"- {_md(item)}" for item in block.items)
-    return "\n".join(out) + "\n"
-
-
-def _md(text: str) -> str:
-    """*text* safe in a Markdown table or paragraph: no markup, no line breaks."""
-    for character in "\\`*_[]<>|#":
-        text = text.replace(character, "\\" + character)
-    return " ".join(text.split())
-
-
-_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-       max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a;
-       line-height: 1.45; }
-h1 { font-size: 1.6rem; border-bottom: 2px solid #1a1a1a; padding-bottom: .3rem; }
-h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #999; }
-h3 { font-size: 1rem; margin-top: 1.4rem; }
-table { border-collapse: collapse; margin: .6rem 0; font-variant-numeric: tabular-nums; }
-th, td { padding: .25rem .6rem; border-bottom: 1px solid #ddd; text-align: left;
-         vertical-align: top; }
-th { background: #f3f3f3; }
-td.num, th.num { text-align: right; white-space: nowrap; }
-table.fields th { background: none; font-weight: 600; }
-p.note { color: #555; font-size: .9rem; }
-ul.sources { font-size: .9rem; color: #333; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
-  h2 { break-after: avoid; }
-  table, tr { break-inside: avoid; }
-  th { background: none; }
-}
-"""
-
-
-def _html(blocks: Sequence[Block], title: str, language: str) -> str:
-    def cell(tag: str, text: str, numeric: bool = False) -> str:
-        attribute = ' class="num"' if numeric else ""
-        return f"<{tag}{attribute}>{html.escape(text)}</{tag}>"
-
-    body: list[str] = []
-    for block in blocks:
-        if isinstance(block, Heading):
-            body.append(cell(f"h{block.level}", block.text))
-        elif isinstance(block, Paragraph):
-            body.append(f'<p class="note">{html.escape(block.text)}</p>')
-        elif isinstance(block, Fields):
-            body.append('<table class="fields">')
-            body.extend(
-                f"<tr>{cell('th', label)}{cell('td', value)}</tr>" for label, value in block.rows
-            )
-            body.append("</table>")
-        elif isinstance(block, Table):
-            body.append("<table>")
-            heads = "".join(
-                cell("th", h, n) for h, n in zip(block.headers, block.numeric, strict=True)
-            )
-            body.append(f"<thead><tr>{heads}</tr></thead>")
-            body.append("<tbody>")
-            body.extend(
-                "<tr>"
-                + "".join(cell("td", c, n) for c, n in zip(row, block.numeric, strict=True))
-                + "</tr>"
-                for row in block.rows
-            )
-            body.append("</tbody>")
-            body.append("</table>")
-        else:
-            body.append('<ul class="sources">')
-            body.extend(cell("li", item) for item in block.items)
-            body.append("</ul>")
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            f'<html lang="{html.escape(language)}">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{html.escape(title)}</title>",
-            f"<style>{_STYLE}</style>",
-            "</head>",
-            "<body>",
-            *body,
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
+def _rank_key(entry: DonorSummary) -> tuple[int, Decimal]:
+    """Donors with a disclosed value first, the largest first; the rest after."""
+    total = entry.committed_total
+    if not entry.committed or total is None:
+        return (1, Decimal(0))
+    return (0, -total.amount)

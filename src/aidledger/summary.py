@@ -131,7 +131,7 @@ def _resolved(sources: Iterable[str] | Callable[[], Iterable[str]]) -> tuple[str
     return tuple(sorted(sources() if callable(sources) else sources))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class DonorSummary:
     """What one donor has committed, delivered and discussed for one recipient as of a date.
 
@@ -146,6 +146,8 @@ class DonorSummary:
 
     donor: str
     recipient: str = "UA"
+    #: The date of the summary these figures belong to (for display).
+    as_of: datetime.date | None = attrs.field(default=None, eq=False)
     committed: Mapping[str, Money] = attrs.field(converter=_money_map, hash=False)
     delivered: Mapping[str, Money] = attrs.field(converter=_money_map, hash=False)
     committed_total: Money | None = None
@@ -179,6 +181,28 @@ class DonorSummary:
     def system(self, key: str) -> SystemTotal | None:
         """The line for system *key*, or ``None`` when the donor has no active pledge of it."""
         return next((line for line in self.systems if line.system == key), None)
+
+    def __repr__(self) -> str:
+        from aidledger import report
+
+        return report.describe_donor(self)
+
+    def __str__(self) -> str:
+        """The donor's section of the text report."""
+        from aidledger import report
+
+        return report.render_donor(self._alone(), self, "text")
+
+    def _repr_html_(self) -> str:
+        from aidledger import report
+
+        return report.render_donor(self._alone(), self, "html")
+
+    def _alone(self) -> Summary:
+        """A summary of this entry alone, for its report section."""
+        return Summary(
+            as_of=self.as_of, currency=None, donors=(self,), recipients=(self.recipient,)
+        )
 
     @property
     def delivers(self) -> bool:
@@ -217,7 +241,7 @@ class SystemSummary:
 EntryKey = str | tuple[str, str]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Summary:
     """Per-donor summaries as of a date, sorted by donor code, then recipient.
 
@@ -279,6 +303,22 @@ class Summary:
     def __len__(self) -> int:
         return len(self.donors)
 
+    def __repr__(self) -> str:
+        """What it is, as of when, how many donors, the top line."""
+        from aidledger import report
+
+        return report.describe_summary(self)
+
+    def __str__(self) -> str:
+        """The text report (:meth:`render`)."""
+        return self.render()
+
+    def _repr_html_(self) -> str:
+        """The HTML report's tables, for a notebook (styles inline, nothing fetched)."""
+        from aidledger import report
+
+        return report.html_fragment(self)
+
     def systems(self) -> tuple[SystemSummary, ...]:
         """Each system across donors, sorted by key: what all of them committed and
         delivered, what is undisclosed, and each donor's line."""
@@ -314,12 +354,16 @@ class Summary:
 
         return json.dumps(self.to_dict(locale), indent=indent, ensure_ascii=False)
 
-    def render(self, format: str = "text", locale: str = "en") -> str:
+    def render(
+        self, format: str = "text", locale: str = "en", by: str = "donor", top: int | None = None
+    ) -> str:
         """The summary for people, in *locale*: ``text`` (a terminal), ``markdown``,
-        ``html`` (one standalone page) or ``json`` (docs/counting-rules.md)."""
+        ``html`` (one standalone page) or ``json`` (docs/counting-rules.md); *by*
+        ``donor`` or ``system`` (each system across donors); *top* limits the overview
+        to its first donors (docs/reports.md)."""
         from aidledger import report
 
-        return report.render(self, format=format, locale=locale)
+        return report.render(self, format=format, locale=locale, by=by, top=top)
 
     def to_records(self, table: str = "money", locale: str = "en") -> list[dict[str, Any]]:
         """One table of the summary as plain dicts: ``money`` (per donor and currency),
@@ -359,13 +403,17 @@ class Summary:
             return History(currency=self.currency, lines={}, checkpoints={})
         return self._history()
 
-    def plot(self, path: str | os.PathLike[str] | None = None, locale: str = "en") -> Figure:
+    def plot(
+        self, path: str | os.PathLike[str] | None = None, locale: str = "en", units: bool = False
+    ) -> Figure:
         """A chart of :meth:`history`: cumulative committed (solid) and delivered (dashed)
-        value per donor, checkpoints as markers. Needs the ``plot`` extra (matplotlib);
-        returns the matplotlib figure, and writes it to *path* (.png, .svg) if given."""
+        value per donor, checkpoints as markers; with *units* (or when no value is
+        disclosed), the units of each system committed and delivered. Needs the ``plot``
+        extra (matplotlib); returns the matplotlib figure, and writes it to *path* (.png,
+        .svg) if given. ``ValueError`` when there is nothing to draw."""
         from aidledger import plot
 
-        return plot.plot(self, path=path, locale=locale)
+        return plot.plot(self, path=path, locale=locale, units=units)
 
 
 @attrs.frozen

@@ -4,7 +4,8 @@ records that changes nothing, like beancount's).
 Loading refuses what cannot be read; validation reports what can be read but looks wrong:
 a pledge that goes on after ``delivered``, a step backwards, a package that does not
 exist or belongs to another donor, packages in a cycle, an unknown system, duplicate
-records, and each checkpoint beside what the ledger holds on its date (DESIGN 3.5).
+records, and each checkpoint beside what the ledger holds on its date
+(docs/counting-rules.md, "Checkpoints").
 Errors make ``aidledger validate`` exit 1; warnings and notes do not.
 
 >>> import aidledger
