@@ -119,7 +119,6 @@ def plot(
     >>> figure = summary.plot("us.svg", locale="de")  # doctest: +SKIP
     """
     try:
-        import matplotlib
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         Variant,
     )
 
-__all__ = ["BY", "FORMATS", "describe", "render", "render_donor"]
+__all__ = ["BY", "FORMATS", "describe_donor", "describe_summary", "render", "render_donor"]
 
 #: The formats :func:`render` writes.
 FORMATS = ("text", "markdown", "html", "json")
