@@ -119,6 +119,8 @@ def plot(
     >>> figure = summary.plot("us.svg", locale="de")  # doctest: +SKIP
     """
     try:
+        # (matplotlib itself first: its submodules may be cached when it is not there.)
+        import matplotlib
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
@@ -147,23 +149,19 @@ def plot(
             raise ValueError(_nothing_to_draw(summary))
         _unitchart.draw(figure, renderer, summary, words)
     if path is not None:
-        _save(figure, path)
+        # Texts stay text in an SVG (not paths) and TrueType in a PDF: searchable.
+        with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+            _save(figure, path)
     return figure
 
 
 def _save(figure: Figure, path: str | os.PathLike[str]) -> None:
     """Write *figure* to *path* atomically, as ledgers are saved; the format is the one
     its extension names (the temporary file's own name ends in ``.tmp``)."""
-    import matplotlib
-
     from aidledger._files import replacing
 
     kind = os.path.splitext(os.fspath(path))[1].lower().lstrip(".") or "png"
-    # Texts stay text in an SVG (not paths) and TrueType in a PDF: searchable.
-    with (
-        matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}),
-        replacing(path) as temporary,
-    ):
+    with replacing(path) as temporary:
         figure.savefig(temporary, dpi=_DPI, format=kind)
 
 
