@@ -4,14 +4,18 @@ explain them."""
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import aidledger
 from aidledger import Ledger, Record
+from aidledger.cli import main
 from aidledger.comparison import CHANGED, ONLY_A, ONLY_B
 from tests import strategies as s
 
@@ -108,3 +112,75 @@ def test_the_json_names_both_sides() -> None:
         "changed",
         "120.50",
     )
+
+
+def _ledgers(tmp_path: Path) -> tuple[Path, Path]:
+    header = "id,date,donor,system,quantity,amount,currency,status\n"
+    a = tmp_path / "r20.csv"
+    b = tmp_path / "r21.csv"
+    a.write_text(
+        header
+        + "pl-1,2023-01-10,PL,,,100,EUR,pledged\n"
+        + "pl-tanks,2023-01-10,PL,T-72M1,10,,,pledged\n"
+        + "fr-amx,2023-01-10,FR,AMX-10 RC,,,,pledged\n",
+        encoding="utf-8",
+    )
+    b.write_text(
+        header
+        + "pl-1,2023-01-10,PL,,,120,EUR,pledged\n"
+        + "pl-tanks,2023-01-10,PL,T-72M1,14,,,pledged\n"
+        + "fr-amx,2023-01-10,FR,AMX-10 RC,,,,pledged\n",
+        encoding="utf-8",
+    )
+    return a, b
+
+
+def test_the_compare_command_shows_what_differs_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = _ledgers(tmp_path)
+    assert main(["compare", str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("r20.csv and r21.csv as of January 10, 2023")
+    assert "Differences are r21.csv minus r20.csv" in out
+    assert "Poland (PL)" in out and "+€20" in out
+    assert "France" not in out  # the same on both sides: not a difference
+    assert "pl-tanks" in out and "+4" in out
+
+
+def test_the_compare_command_writes_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = _ledgers(tmp_path)
+    assert main(["compare", str(a), str(b), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["names"] == {"a": "r20.csv", "b": "r21.csv"}
+    poland = next(entry for entry in data["donors"] if entry["donor"] == "PL")
+    assert poland["committed_difference"] == {"EUR": "20"}
+    assert main(["compare", str(a), str(b), "--format", "markdown", "--locale", "de"]) == 0
+    assert "# r20.csv und r21.csv, Stand 10. Januar 2023" in capsys.readouterr().out
+    assert main(["compare", str(a), str(b), "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("<!DOCTYPE html>") and "pl-tanks" in page
+
+
+def test_an_undisclosed_side_is_never_shown_as_a_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, _ = _ledgers(tmp_path)
+    b = tmp_path / "mine.csv"
+    b.write_text(
+        "id,date,donor,system,quantity,amount,currency,status\n"
+        "pl-mine,2023-01-10,PL,,,,,pledged\n",
+        encoding="utf-8",
+    )
+    assert main(["compare", str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "none disclosed (1 pledge)" in out
+    assert "€0" not in out
+
+
+def test_ledgers_that_agree_say_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, _ = _ledgers(tmp_path)
+    assert main(["compare", str(a), str(a)]) == 0
+    assert "The two ledgers give the same figures." in capsys.readouterr().out

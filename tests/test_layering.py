@@ -29,6 +29,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "ledger validate _compare",
         "_words",
         "_blocks _unitchart",
+        "_comparison_report",
         "converter _csvread _jsonio io frames report plot",
         "importers importers.report importers._settings importers.kiel._rules"
         " importers.kiel._input",

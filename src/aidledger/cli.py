@@ -95,6 +95,19 @@ def _parser() -> _Parser:
     )
     _quiet_option(summary)
 
+    compare = commands.add_parser(
+        "compare",
+        help="two ledgers side by side: what differs, and which pledges explain it",
+        description="Compare two ledgers (two releases of a tracker, or a ledger against "
+        "Kiel's) as of one day: per donor and system, committed and delivered in each, the "
+        "difference (B minus A), and the pledges that explain it (docs/compare.md).",
+    )
+    compare.add_argument("a", metavar="A", help="the first ledger (.csv, .json, .jsonl ...)")
+    compare.add_argument("b", metavar="B", help="the second ledger")
+    _scope_options(compare)
+    compare.add_argument("--locale", default="en", help="language of names and numbers")
+    compare.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
+
     state = commands.add_parser(
         "state",
         help="each pledge's state as of a date, as a table",
@@ -351,6 +364,29 @@ def _summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from aidledger._compare import compare
+
+    _check_locale(args.locale)
+    a, b = _ledger(args, [args.a]), _ledger(args, [args.b])
+    with args.progress.phase("comparing"):
+        comparison = compare(
+            a,
+            b,
+            as_of=args.as_of,
+            currency=args.currency,
+            rates=_rates(args),
+            donors=args.donor,
+            recipients=args.recipient,
+            names=(os.path.basename(args.a), os.path.basename(args.b)),
+        )
+    args.progress.close()
+    sys.stdout.write(comparison.render(format=args.format, locale=args.locale))
+    if args.format == "json":
+        sys.stdout.write("\n")
+    return EXIT_OK
+
+
 _STATE_FORMATS = (".csv", ".json", ".parquet")
 
 
@@ -535,6 +571,7 @@ def _systems(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "summary": _summary,
     "state": _state,
+    "compare": _compare,
     "validate": _validate,
     "convert": _convert,
     "plot": _plot,

@@ -208,3 +208,14 @@ class Comparison:
         import json
 
         return json.dumps(self.to_dict(locale), indent=indent, ensure_ascii=False)
+
+    def render(self, format: str = "text", locale: str = "en") -> str:
+        """The comparison for people, in *locale*: ``text``, ``markdown``, ``html`` (one
+        standalone page) or ``json``."""
+        from aidledger import _comparison_report
+
+        return _comparison_report.render(self, format=format, locale=locale)
+
+    def __str__(self) -> str:
+        """The text report (:meth:`render`)."""
+        return self.render()
