@@ -21,13 +21,13 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
         "errors _progress",
-        "money _i18n _encoding _files _xlsx",
+        "money _i18n _encoding _files _xlsx _xlsxwrite",
         "model",
         "catalog summary _table",
         "comparison _engine _counting _states _conversion export _arguments",
         "checkpoints aggregate fx",
         "ledger validate _compare",
-        "converter _csvread _jsonio io frames report plot",
+        "converter _csvread _jsonio _xlsxledger _workbooks io frames report plot",
         "importers importers.report importers._settings importers.kiel._rules"
         " importers.kiel._input",
         "importers.kiel._common importers.mapping",
