@@ -266,8 +266,8 @@ def test_files_are_read_in_the_order_given_for_ties(tmp_path: Path) -> None:
 
 
 def test_unknown_extension_and_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(LoadError, match=r"ledger.xlsx: has no known ledger extension"):
-        aidledger.load(tmp_path / "ledger.xlsx")
+    with pytest.raises(LoadError, match=r"ledger.xls: has no known ledger extension"):
+        aidledger.load(tmp_path / "ledger.xls")
     with pytest.raises(
         LoadError, match=r"missing\.csv: cannot be read: No such file or directory"
     ):

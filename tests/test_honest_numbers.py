@@ -186,7 +186,7 @@ def test_variant_recipient_and_undisclosed_delivery_survive_every_format(tmp_pat
     )
     aidledger.save(original, tmp_path / "direct.csv")
     path = tmp_path / "original.csv"
-    for step in ("step.json", "step.jsonl", "back.csv"):
+    for step in ("step.json", "step.jsonl", "step.xlsx", "back.csv"):
         target = tmp_path / step
         aidledger.save(aidledger.load(path), target)
         path = target
@@ -200,7 +200,7 @@ def test_every_format_round_trips_what_was_written(records: list[Record]) -> Non
 
     ledger = Ledger(records)
     with tempfile.TemporaryDirectory() as folder:
-        for suffix in (".csv", ".json", ".jsonl"):
+        for suffix in (".csv", ".json", ".jsonl", ".xlsx"):
             path = Path(folder) / f"ledger{suffix}"
             aidledger.save(ledger, path)
             assert aidledger.load(path).records == ledger.records

@@ -262,7 +262,7 @@ def test_convert_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     )
     assert main(["convert", str(tmp_path / "l.json"), str(tmp_path / "l.jsonl")]) == 0
     assert list(aidledger.load(tmp_path / "l.jsonl")) == list(aidledger.bundled())
-    assert main(["convert", str(tmp_path / "l.json"), str(tmp_path / "l.xlsx")]) == 2
+    assert main(["convert", str(tmp_path / "l.json"), str(tmp_path / "l.ods")]) == 2
     assert "has no known ledger extension" in capsys.readouterr().err
     assert main(["convert", str(tmp_path / "l.json"), str(tmp_path / "missing" / "l.csv")]) == 2
     assert "cannot be written" in capsys.readouterr().err

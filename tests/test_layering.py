@@ -21,7 +21,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
         "errors _progress _colours",
-        "money _i18n _encoding _files _xlsx _terminal",
+        "money _i18n _encoding _files _xlsx _xlsxwrite _terminal",
         "model",
         "catalog summary _table",
         "comparison _engine _counting _states _conversion export _arguments",
@@ -30,7 +30,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "_words",
         "_blocks _unitchart",
         "_comparison_report",
-        "converter _csvread _jsonio io frames report plot",
+        "converter _csvread _jsonio _xlsxledger _workbooks io frames report plot",
         "importers importers.report importers._settings importers.kiel._rules"
         " importers.kiel._input",
         "importers.kiel._common importers.mapping",

@@ -35,6 +35,7 @@ from aidledger.errors import AidLedgerError, LoadError
 
 __all__ = [
     "STALE_AFTER",
+    "BinaryWriter",
     "SameFileError",
     "check_input",
     "check_outputs",
@@ -48,8 +49,22 @@ __all__ = [
 ]
 
 StrPath = str | os.PathLike[str]
-#: Writes one whole output to an open text stream (UTF-8, ``newline=""``).
-Writer = Callable[[TextIO], object]
+
+
+class BinaryWriter:
+    """Writes one whole output to an open binary stream (a seekable file): for outputs
+    that are not text, such as an Excel workbook."""
+
+    def __init__(self, write: Callable[[BinaryIO], object]) -> None:
+        self.write = write
+
+    def __call__(self, stream: BinaryIO) -> object:
+        return self.write(stream)
+
+
+#: Writes one whole output: to an open text stream (UTF-8, ``newline=""``), or, as a
+#: :class:`BinaryWriter`, to a binary one.
+Writer = Callable[[TextIO], object] | BinaryWriter
 
 #: Seconds after which a temporary file of ours is taken for one a killed process left.
 STALE_AFTER = 3600.0
@@ -296,17 +311,23 @@ def replacing(path: StrPath) -> Iterator[Path]:
 
 def write_together(outputs: Sequence[tuple[StrPath, Writer]], *, signals: bool = False) -> None:
     """Write each ``(path, writer)`` of *outputs* atomically, all or none: each writer
-    fills a temporary text file (UTF-8); only when every one is complete are they
-    renamed over their targets. With *signals* (command lines only), SIGTERM, SIGINT and
-    SIGHUP during the write remove the temporary files first (:func:`removing_on_signals`).
+    fills a temporary text file (UTF-8; a :class:`BinaryWriter` a binary one); only when
+    every one is complete are they renamed over their targets. With *signals* (command
+    lines only), SIGTERM, SIGINT and SIGHUP during the write remove the temporary files
+    first (:func:`removing_on_signals`).
     """
     with (
         removing_on_signals() if signals else contextlib.nullcontext(),
         replacing_together([path for path, _ in outputs]) as temporaries,
     ):
         for (path, write), temporary in zip(outputs, temporaries, strict=True):
-            with _naming(path), open(temporary, "w", encoding="utf-8", newline="") as stream:
-                write(stream)
+            with _naming(path):
+                if isinstance(write, BinaryWriter):
+                    with open(temporary, "wb") as binary:
+                        write(binary)
+                else:
+                    with open(temporary, "w", encoding="utf-8", newline="") as stream:
+                        write(stream)
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ import datetime
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn
 
 from aidledger import _terminal
 from aidledger._words import visible
@@ -24,6 +24,7 @@ from aidledger.model import check_territory, parse_date
 from aidledger.money import check_currency
 
 if TYPE_CHECKING:
+    from aidledger._files import Writer
     from aidledger.importers.report import ImportReport
     from aidledger.summary import Summary
 
@@ -76,11 +77,19 @@ def _parser() -> _Parser:
         "system's across donors (--by system). With no LEDGER, the bundled one.",
     )
     summary.add_argument(
-        "ledgers", nargs="*", metavar="LEDGER", help="ledger files (.csv, .json, .jsonl)"
+        "ledgers", nargs="*", metavar="LEDGER", help="ledger files (.csv, .json, .jsonl, .xlsx)"
     )
     _scope_options(summary)
     summary.add_argument("--locale", default="en", help="language of names and numbers")
-    summary.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
+    summary.add_argument(
+        "--format", choices=("text", "markdown", "html", "json", "xlsx"), default="text"
+    )
+    summary.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE, atomically, instead of stdout (required with --format xlsx)",
+    )
     summary.add_argument(
         "--by",
         choices=("donor", "system"),
@@ -107,6 +116,7 @@ def _parser() -> _Parser:
     _scope_options(compare)
     compare.add_argument("--locale", default="en", help="language of names and numbers")
     compare.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
+    _quiet_option(compare)
 
     state = commands.add_parser(
         "state",
@@ -114,14 +124,18 @@ def _parser() -> _Parser:
         description="Write one row per pledge as of a date: its record in force, its "
         "outermost package, whether it counts, and the figures the summary adds up of it "
         "(docs/embedding.md). The format follows the extension of -o (.csv, .json, "
-        ".parquet). With no LEDGER, the bundled one.",
+        ".parquet, .xlsx). With no LEDGER, the bundled one.",
     )
     state.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
     state.add_argument(
         "--as-of", type=_date, metavar="DATE", help="date (default: the latest record's)"
     )
     state.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="the table: .csv, .json or .parquet"
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the table: .csv, .json, .parquet or .xlsx",
     )
     _quiet_option(state)
 
@@ -137,9 +151,10 @@ def _parser() -> _Parser:
 
     convert = commands.add_parser(
         "convert",
-        help="convert between csv, json and jsonl",
+        help="convert between csv, json, jsonl and xlsx",
         description="Convert a ledger between formats, chosen by extension (.csv, .json, "
-        ".jsonl). The output is written atomically.",
+        ".jsonl, .xlsx; reading .xlsx needs the 'xlsx' extra). The output is written "
+        "atomically.",
     )
     convert.add_argument("source", metavar="IN")
     convert.add_argument("target", metavar="OUT")
@@ -196,7 +211,7 @@ def _import_parser(
         "import",
         help="import a table analysts already keep",
         description="Import a table kept elsewhere as a ledger; the output format follows "
-        "the extension of -o (.csv, .json, .jsonl). What the import did with each value it "
+        "the extension of -o (.csv, .json, .jsonl, .xlsx). What the import did with each value it "
         "could not take as written is summarised on stderr (in full with --report).",
     )
     importers = group.add_subparsers(
@@ -252,7 +267,7 @@ def _import_options(parser: argparse.ArgumentParser) -> None:
         "--output",
         required=True,
         metavar="LEDGER",
-        help="the ledger to write: .csv, .json or .jsonl",
+        help="the ledger to write: .csv, .json, .jsonl or .xlsx",
     )
     parser.add_argument(
         "--report",
@@ -355,13 +370,36 @@ def _summarized(args: argparse.Namespace) -> Summary:
 
 def _summary(args: argparse.Namespace) -> int:
     _check_locale(args.locale)
+    workbook = os.path.splitext(args.output or "")[1].lower() == ".xlsx"
+    if args.format == "xlsx" and args.output is None:
+        raise _UsageError(
+            "--format xlsx writes a workbook, never to stdout: name it with -o FILE.xlsx"
+        )
+    if workbook != (args.format == "xlsx"):
+        raise _UsageError(
+            f"{args.output}: a workbook is written with --format xlsx and a name ending "
+            "in .xlsx (both or neither)"
+        )
+    _check_outputs(args, ("-o", args.output))
     summary = _summarized(args)
+    if args.format == "xlsx":
+        from aidledger._workbooks import summary_writer
+
+        with args.progress.phase("writing"):
+            _write_together((args.output, summary_writer(summary, args.locale)))
+        return EXIT_OK
     with args.progress.phase("writing"):
         text = summary.render(format=args.format, locale=args.locale, by=args.by, top=args.top)
-    sys.stdout.write(text)
-    if args.format == "json":
-        sys.stdout.write("\n")
+    _print(args, text + ("\n" if args.format == "json" else ""))
     return EXIT_OK
+
+
+def _print(args: argparse.Namespace, text: str) -> None:
+    """*text* on stdout, or to ``args.output`` (atomically) when one is named."""
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        _write_together((args.output, lambda stream: stream.write(text)))
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -387,7 +425,7 @@ def _compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_STATE_FORMATS = (".csv", ".json", ".parquet")
+_STATE_FORMATS = (".csv", ".json", ".parquet", ".xlsx")
 
 
 def _state(args: argparse.Namespace) -> int:
@@ -397,6 +435,7 @@ def _state(args: argparse.Namespace) -> int:
             f"{args.output}: a state table is written as {', '.join(_STATE_FORMATS)} "
             "(chosen by the extension)"
         )
+    _check_outputs(args, ("-o", args.output))
     from aidledger.frames import write_table
 
     ledger = _ledger(args, args.ledgers)
@@ -519,7 +558,7 @@ def _check_outputs(args: argparse.Namespace, *outputs: tuple[str, str | None]) -
     check_outputs([(label, path) for label, path in outputs if path is not None], inputs)
 
 
-def _write_together(*outputs: tuple[str, Callable[[TextIO], object]]) -> None:
+def _write_together(*outputs: tuple[str, Writer]) -> None:
     """Write a command's outputs atomically and together (all or none); SIGTERM or
     SIGINT meanwhile removes the temporary files before the command ends."""
     from aidledger._files import write_together

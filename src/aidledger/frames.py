@@ -161,8 +161,9 @@ def write_table(
 ) -> None:
     """Write *records* of *table* (a key of :data:`SCHEMAS`) to *path*, atomically, in
     the format its extension names: ``.csv`` (exact decimal text, ISO dates, blanks
-    empty), ``.json`` (an array of objects, amounts as exact decimal strings) or
-    ``.parquet`` (extra ``arrow``)."""
+    empty), ``.json`` (an array of objects, amounts as exact decimal strings),
+    ``.parquet`` (extra ``arrow``) or ``.xlsx`` (one sheet named *table*: amounts as
+    numbers that hold them exactly, else as their exact text; dates as date cells)."""
     import csv
     import json
 
@@ -171,8 +172,17 @@ def write_table(
     if suffix == ".parquet":
         write_parquet(to_arrow(records, table), path)
         return
+    if suffix == ".xlsx":
+        from aidledger import _workbooks, _xlsxwrite
+
+        sheet = _workbooks.table_sheet(table, records, SCHEMAS[table])
+        with replacing(path) as temporary, open(temporary, "wb") as binary:
+            _xlsxwrite.write_workbook(binary, [sheet])
+        return
     if suffix not in (".csv", ".json"):
-        raise ValueError(f"{os.fspath(path)}: a table is written as .csv, .json or .parquet")
+        raise ValueError(
+            f"{os.fspath(path)}: a table is written as .csv, .json, .parquet or .xlsx"
+        )
     with replacing(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as out:
         if suffix == ".json":
             rows = [{key: _text(row[key]) for key in columns} for row in records]

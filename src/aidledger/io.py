@@ -1,7 +1,8 @@
 """Loading and saving ledgers, and the ledger bundled with the library.
 
-The format is chosen by the file's extension: ``.csv``, ``.json`` and
-``.jsonl`` (4.2). Loading is all-or-nothing: the first malformed value stops it with a
+The format is chosen by the file's extension: ``.csv``, ``.json`` and ``.jsonl``
+(docs/interchange.md), ``.xlsx`` (an Excel workbook of one sheet). Loading is
+all-or-nothing: the first malformed value stops it with a
 :class:`~aidledger.errors.LoadError` that names file, line or record, field and value.
 Saving is atomic: the ledger is written to a temporary file beside the target, flushed to
 disk, then renamed over it, so a crash never leaves half a ledger behind (``_files``).
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from aidledger._csvread import read_csv
-from aidledger._files import check_input, replacing, write_together
+from aidledger._files import BinaryWriter, Writer, check_input, replacing, write_together
 from aidledger._table import RecordTable, bulk
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
@@ -29,7 +30,7 @@ __all__ = ["BUNDLED", "FORMATS", "bundled", "load", "replacing", "save", "writer
 #: The name the bundled ledger's file goes by in messages.
 BUNDLED = "aidledger/data/ledger.csv"
 #: The file extensions aidledger reads and writes.
-FORMATS = (".csv", ".json", ".jsonl")
+FORMATS = (".csv", ".json", ".jsonl", ".xlsx")
 
 Reader = Callable[[str | os.PathLike[str], Callable[[str], str | None]], RecordTable]
 
@@ -46,6 +47,10 @@ def _format(path: str | os.PathLike[str]) -> str:
 def _reader(suffix: str) -> Reader:
     if suffix == ".csv":
         return read_csv
+    if suffix == ".xlsx":
+        from aidledger import _xlsxledger
+
+        return _xlsxledger.read_xlsx
     # JSON goes through cattrs, which `import aidledger` does not need to load.
     from aidledger import _jsonio
 
@@ -53,7 +58,8 @@ def _reader(suffix: str) -> Reader:
 
 
 def load(*paths: str | os.PathLike[str], catalog: Catalog | None = None) -> Ledger:
-    """Load one or more ledger files (``.csv``, ``.json``, ``.jsonl``) into one ledger.
+    """Load one or more ledger files (``.csv``, ``.json``, ``.jsonl``, ``.xlsx``) into one
+    ledger; reading a workbook needs the optional ``xlsx`` extra.
 
     Records keep file order, and files the order given: that settles ties between
     records of one pledge on the same day (docs/counting-rules.md).
@@ -85,7 +91,9 @@ def save(
     """Write *ledger* to *path*, in the format its extension names, atomically.
 
     The file keeps its mode and owner; a symbolic link is followed, so the file it points
-    to is replaced (docs/interchange.md). *neutralize_formulas* (CSV only) prefixes with
+    to is replaced (docs/interchange.md). An ``.xlsx`` workbook needs no extra to write;
+    a text no cell can hold (over 32,767 characters) is a ``ValueError``, never cut.
+    *neutralize_formulas* (CSV only) prefixes with
     ``'`` every text cell that a spreadsheet would run as a formula (starting with ``=``,
     ``+``, ``-``, ``@``, a tab or a carriage return). Use it for files meant for
     spreadsheets: it changes those texts, so a round trip is then no longer exact (it is
@@ -96,12 +104,18 @@ def save(
 
 def writer(
     ledger: Ledger, path: str | os.PathLike[str], *, neutralize_formulas: bool = False
-) -> Callable[[TextIO], None]:
-    """What writes *ledger* in the format *path*'s extension names, to an open text stream:
-    for writing it together with other files (``aidledger import ... --report``)."""
+) -> Writer:
+    """What writes *ledger* in the format *path*'s extension names, to an open stream (a
+    binary one for ``.xlsx``): for writing it together with other files (``aidledger
+    import ... --report``)."""
     suffix = _format(path)
     if neutralize_formulas and suffix != ".csv":
         raise ValueError("neutralize_formulas applies to CSV files only")
+    if suffix == ".xlsx":
+        from aidledger import _xlsxledger
+
+        name = os.fspath(path)
+        return BinaryWriter(lambda stream: _xlsxledger.write_xlsx(stream, ledger._table, name))
 
     def write(stream: TextIO) -> None:
         if suffix == ".csv":

@@ -396,6 +396,15 @@ class Summary:
 
         frames.write_parquet(self.to_arrow(table, locale), path)
 
+    def write_xlsx(self, path: str | os.PathLike[str], locale: str = "en") -> None:
+        """Write the summary as an Excel workbook, atomically: one sheet per table of
+        :meth:`to_records`, amounts as numbers that hold them exactly (docs/reports.md).
+        Needs no extra."""
+        from aidledger import _workbooks
+        from aidledger._files import write_together
+
+        write_together([(path, _workbooks.summary_writer(self, locale))])
+
     def history(self) -> History:
         """Each donor's committed and delivered value on every day it changed, up to the
         summary's date, with the checkpoints stated along the way."""
