@@ -22,7 +22,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     for layer in (
         "errors _progress _colours",
         "money _i18n _encoding _files _xlsx _xlsxwrite _terminal",
-        "model",
+        "model _names",
         "catalog summary _table",
         "comparison _engine _counting _states _conversion export _arguments",
         "checkpoints aggregate fx",
