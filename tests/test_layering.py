@@ -28,7 +28,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "checkpoints aggregate fx",
         "ledger validate _compare",
         "_words",
-        "_blocks _unitchart",
+        "_blocks _unitchart _chartmarks",
         "_comparison_report",
         "converter _csvread _jsonio _xlsxledger _workbooks io frames report plot",
         "importers importers.report importers._settings importers.kiel._rules"
