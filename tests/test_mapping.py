@@ -60,7 +60,7 @@ def test_the_report_is_written_in_full(tmp_path: Path) -> None:
     [
         (
             "X,Atlantis,1,False,,01/01/2023",
-            "Supplier: 'Atlantis' is no country code or English country name (CLDR); map it with a values table",
+            "Supplier: 'Atlantis' is not an ISO 3166-1 alpha-2 country code or EU",
         ),
         (
             "X,France,1,Maybe,,01/01/2023",

@@ -1,7 +1,8 @@
 """The ``aidledger`` command (DESIGN 5).
 
 Exit status: 0 ok, 1 validation problems, 2 unreadable input or bad usage. Errors go to
-stderr as ``aidledger: error: ...``; the command never prints a traceback.
+stderr as ``aidledger: error: ...``, one a line (a file that cannot be loaded has every
+problem listed); the command never prints a traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from aidledger.errors import AidLedgerError
+from aidledger.errors import AidLedgerError, LoadError
 from aidledger.fx import RateTable, ecb_rates, load_rates
 from aidledger.io import bundled, load
 from aidledger.ledger import Ledger
@@ -95,8 +96,9 @@ def _parser() -> _Parser:
     validate = commands.add_parser(
         "validate",
         help="report problems with their locations",
-        description="Report every problem of the ledgers (DESIGN 3.5, 4.4): exit status 1 "
-        "when any is an error. With no LEDGER, the bundled one.",
+        description="Report every problem of the ledgers, one a line, then a tally "
+        "(docs/validation.md): exit status 1 when any is an error, 2 when a file cannot be "
+        "loaded (every problem of every file is listed). With no LEDGER, the bundled one.",
     )
     validate.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
     _rate_options(validate, currency=False)
@@ -311,9 +313,22 @@ def _state(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from aidledger.validate import Severity
+    from aidledger.validate import Severity, load_problems
 
-    problems = _ledger(args.ledgers).validate(rates=_rates(args))
+    try:
+        ledger = _ledger(args.ledgers)
+    except LoadError as error:
+        # Files that cannot be loaded: every problem of every file, then the tally.
+        for problem in load_problems(error):
+            sys.stdout.write(f"{problem}\n")
+        if error.more:
+            sys.stdout.write(f"and {error.more} more errors\n")
+        sys.stdout.write(
+            f"{error.count} errors, 0 warnings, 0 notes (the files cannot be loaded; "
+            "the ledger's own checks run once they can)\n"
+        )
+        return EXIT_USAGE
+    problems = ledger.validate(rates=_rates(args))
     for problem in problems:
         sys.stdout.write(f"{problem}\n")
     counts = dict.fromkeys(Severity, 0)
@@ -464,7 +479,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"aidledger: error: {message}\n")
+    for line in message.split("\n"):
+        sys.stderr.write(f"aidledger: error: {line}\n")
     return EXIT_USAGE
 
 
