@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from aidledger._csvsplit import Block, blocks, field_limit, rows
 from aidledger._hints import closest, did_you_mean
 from aidledger._table import Origin, RecordTable
-from aidledger.errors import FieldError, LoadError, Problems, located
+from aidledger.errors import FieldError, LoadError, Problems, collecting, located
 from aidledger.fields import (
     BLANK_REQUIRED,
     COLUMNS,
@@ -164,30 +164,26 @@ def read_csv(
     *name* is what messages call the file (default: *path* as given).
     """
     name = os.fspath(path) if name is None else name
-    found = Problems() if problems is None else problems
-    found.register(name)
     table = RecordTable()
-    try:
-        with open(path, "rb") as raw:
-            # UTF-16 of Latin letters is valid UTF-8 (with a NUL after each letter): it is
-            # recognised from its start, before it is read as text.
-            problem = decode_error(raw.read(_SAMPLE), name, complete=False)
-        if problem is not None:
-            raise problem
-        with open(path, encoding="utf-8-sig", newline="") as stream:
-            table = read_csv_text(stream, name, resolve_system, found)
-    except UnicodeDecodeError as error:
-        with open(path, "rb") as raw:
-            data = raw.read()
-        found.add(
-            decode_error(data, name) or LoadError(f"is not UTF-8 text ({error.reason})", file=name)
-        )
-    except LoadError as error:
-        found.add_error(error)
-    except OSError as error:
-        found.add(LoadError(f"cannot be read: {error.strerror or error}", file=name))
-    if problems is None:
-        found.check()
+    with collecting(problems, name) as found:
+        try:
+            with open(path, "rb") as raw:
+                # UTF-16 of Latin letters is valid UTF-8 (with a NUL beside each letter):
+                # it is recognised from its start, before it is read as text.
+                problem = decode_error(raw.read(_SAMPLE), name, complete=False)
+            if problem is not None:
+                raise problem
+            with open(path, encoding="utf-8-sig", newline="") as stream:
+                table = read_csv_text(stream, name, resolve_system, found)
+        except UnicodeDecodeError as error:
+            with open(path, "rb") as raw:
+                data = raw.read()
+            found.add(
+                decode_error(data, name)
+                or LoadError(f"is not UTF-8 text ({error.reason})", file=name)
+            )
+        except OSError as error:
+            found.add(LoadError(f"cannot be read: {error.strerror or error}", file=name))
     return table
 
 
@@ -267,13 +263,9 @@ def read_csv_text(
     Every problem found goes to *problems* (then the table holds the rows without one);
     without *problems*, the first of them is raised with all of them.
     """
-    found = Problems() if problems is None else problems
-    found.register(name)
     table = RecordTable()
-    with field_limit():
+    with collecting(problems, name) as found, field_limit():
         _read(stream, name, resolve_system, found, table)
-    if problems is None:
-        found.check()
     return table
 
 

@@ -24,12 +24,13 @@ from aidledger.converter import (
     FORMAT,
     DuplicateKeys,
     Refused,
+    Row,
     structure_document,
     structure_row,
     unstructure_record,
     unstructure_row,
 )
-from aidledger.errors import FieldError, LoadError, Problems, located
+from aidledger.errors import FieldError, LoadError, Problems, collecting, located
 from aidledger.fields import QUANTITY_DIGITS, RecordProblems, hinted
 from aidledger.model import Record
 
@@ -123,6 +124,15 @@ def _report(
         )
 
 
+def _row(found: Problems, value: object, file: str, **where: int) -> Row | None:
+    """The stored values of one record object, or ``None`` with its problems reported."""
+    try:
+        return structure_row(value)
+    except RecordProblems as error:
+        _report(found, error, file, where.get("line"), where.get("record"))
+        return None
+
+
 def read_json(
     path: str | os.PathLike[str],
     resolve_system: Callable[[str], str | None],
@@ -132,35 +142,27 @@ def read_json(
     """Read a ledger JSON document into checked columns (every problem to *problems*;
     without it, raised together)."""
     name = os.fspath(path) if name is None else name
-    found = Problems() if problems is None else problems
-    found.register(name)
     table = RecordTable()
-    with found.gather():
+    with collecting(problems, name) as found:
         text = _read_text(path, name)
         document = _parse(text, name)
         try:
             envelope = structure_document(document)
         except RecordProblems as error:
             _report(found, error, name, None, None)
-        else:
-            step = max(1, len(text) * _STEP // max(1, len(envelope.records)))
-            rows, indices = [], []
-            for index, value in enumerate(envelope.records):
-                if index % _STEP == _STEP - 1:
-                    advance(step)
-                try:
-                    rows.append(structure_row(value))
-                except RecordProblems as error:
-                    _report(found, error, name, None, index)
-                    continue
+            return table
+        step = max(1, len(text) * _STEP // max(1, len(envelope.records)))
+        rows, indices = [], []
+        for index, value in enumerate(envelope.records):
+            if index % _STEP == _STEP - 1:
+                advance(step)
+            row = _row(found, value, name, record=index)
+            if row is not None:
+                rows.append(row)
                 indices.append(index)
-            table.append_rows(rows, resolve_system)
-            complete = len(indices) == len(envelope.records)
-            table.origins.append(
-                Origin(name, 0, len(table), indices=None if complete else indices)
-            )
-    if problems is None:
-        found.check()
+        table.append_rows(rows, resolve_system)
+        complete = len(indices) == len(envelope.records)
+        table.origins.append(Origin(name, 0, len(table), indices=None if complete else indices))
     return table
 
 
@@ -173,10 +175,8 @@ def read_jsonl(
     """Read a ledger in JSON Lines (one record object a line) into checked columns (every
     problem to *problems*; without it, raised together)."""
     name = os.fspath(path) if name is None else name
-    found = Problems() if problems is None else problems
-    found.register(name)
     table = RecordTable()
-    with found.gather():
+    with collecting(problems, name) as found:
         rows = []
         lines: list[int] = []
         # Lines end at "\n" only (a "\r" before it is part of the ending): str.splitlines()
@@ -188,17 +188,12 @@ def read_jsonl(
             if not text.strip():
                 continue  # a blank line holds no record
             with found.gather():
-                value = _parse(text, name, line=number)
-                try:
-                    rows.append(structure_row(value))
-                except RecordProblems as error:
-                    _report(found, error, name, number, None)
-                    continue
-                lines.append(number)
+                row = _row(found, _parse(text, name, line=number), name, line=number)
+                if row is not None:
+                    rows.append(row)
+                    lines.append(number)
         table.append_rows(rows, resolve_system)
         table.origins.append(Origin(name, 0, len(table), lines=lines))
-    if problems is None:
-        found.check()
     return table
 
 

@@ -35,8 +35,8 @@ from aidledger.fields import (
     RecordProblems,
     Status,
     Undisclosed,
-    build_row,
     hinted,
+    json_row,
     json_type,
 )
 from aidledger.model import Record
@@ -133,21 +133,19 @@ def _structure_row(value: object, _: type) -> Row:
     problems: :func:`aidledger.fields.hinted`)."""
     if not isinstance(value, Mapping):
         raise RecordProblems([ValueError(f"is a JSON {json_type(value)}, not a record object")])
-    errors = _unknown(value, COLUMNS) + _duplicated(value, COLUMNS, "record")
-
-    def read(field: Any) -> Any:
-        given = value.get(field.name)
-        if given is None and field.required:
-            raise FieldError(field.name, None, f"required key {field.name!r} is missing")
-        return field.take_json(given, hints=False)
-
+    errors: list[ValueError] = []
+    if not _KEYS.issuperset(value) or isinstance(value, DuplicateKeys):
+        errors = _unknown(value, COLUMNS) + _duplicated(value, COLUMNS, "record")
     try:
-        row = build_row(read)
+        row = json_row(value)
     except RecordProblems as problems:
         errors.extend(problems.errors)
     if errors:
         raise RecordProblems(errors)
     return Row(row)
+
+
+_KEYS = frozenset(COLUMNS)
 
 
 def _structure_document(value: object, _: type) -> LedgerDocument:

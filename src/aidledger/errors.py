@@ -20,6 +20,7 @@ __all__ = [
     "Problems",
     "RateNotFoundError",
     "UnknownLocaleError",
+    "collecting",
     "located",
 ]
 
@@ -241,6 +242,19 @@ class Problems:
 
 def _same(error: LoadError) -> LoadError:
     return error
+
+
+@contextlib.contextmanager
+def collecting(problems: Problems | None, file: str) -> Iterator[Problems]:
+    """The problems of reading *file*: into *problems* when a caller gathers those of
+    several files, else into a collector of its own, raised together at the end. A
+    :class:`LoadError` raised in the block is one more problem."""
+    found = Problems() if problems is None else problems
+    found.register(file)
+    with found.gather():
+        yield found
+    if problems is None:
+        found.check()
 
 
 class CurrencyMismatchError(AidLedgerError, TypeError):
