@@ -133,27 +133,11 @@ class RecordTable:
 
     def record(self, row: int) -> Record:
         """The record at *row*, as an object."""
-        return Record(
-            id=self.id[row],
-            date=self.date[row],
-            donor=self.donor[row],
-            recipient=self.recipient[row],
-            system=self.system[row],
-            quantity=self.quantity[row],
-            amount=self.amount[row],
-            currency=self.currency[row],
-            delivered_quantity=self.delivered_quantity[row],
-            delivered_amount=self.delivered_amount[row],
-            status=self.status[row],
-            authority=self.authority[row],
-            part_of=self.part_of[row],
-            source=self.source[row],
-            note=self.note[row],
-        )
+        return Record._from_stored(self.row(row))
 
-    def row(self, row: int) -> tuple[Any, ...]:
+    def row(self, row: int) -> list[Any]:
         """The stored values of *row*, in interchange order (see :mod:`aidledger.fields`)."""
-        return tuple(column[row] for _, column in self.columns())
+        return [getattr(self, name)[row] for name in COLUMNS]
 
     def append_rows(
         self, rows: Iterable[Sequence[Any]], resolve_system: Callable[[str], str | None]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -175,6 +176,17 @@ class Record:
         if problem is not None:
             raise FieldError(*problem)
 
+    @classmethod
+    def _from_stored(cls, values: Iterable[Any]) -> Record:
+        """The record of a row of stored values, in interchange order, that a loader has
+        already checked (a ledger's columns): only turned into the record's forms (a blank
+        is ``None``, an amount a ``Decimal``), not checked again: iterating a ledger takes
+        two thirds of the time it took with the checks."""
+        record = object.__new__(cls)
+        for field, value in zip(_ORDER, values, strict=True):
+            object.__setattr__(record, field.name, field.record(value))
+        return record
+
     @property
     def money(self) -> Money | None:
         """The amount with its currency, or ``None`` when undisclosed."""
@@ -189,6 +201,9 @@ class Record:
         if not isinstance(self.delivered_amount, Decimal) or self.currency is None:
             return None
         return Money(self.delivered_amount, self.currency)
+
+
+_ORDER = tuple(FIELDS.values())
 
 
 def _record_tuple(records: Iterable[Record]) -> tuple[Record, ...]:
