@@ -71,7 +71,8 @@ class _Coded:
         except KeyError:
             del target[size:]
         bad = self.bad
-        for text in set(values).difference(cache, bad):
+        # (set.difference(a, b) would walk a and b whole: with one dict it walks the set.)
+        for text in set(values).difference(cache).difference(bad):
             try:
                 cache[text] = self.parse(text)
             except ValueError as error:

@@ -176,6 +176,10 @@ class Problems:
         self._files: dict[str | None, int] = {}
         self._found: list[tuple[tuple[int, int, int, int], Callable[[], LoadError]]] = []
         self._dropped = 0
+        self._added = 0
+        # Once problems have been dropped: the last kept one's place, past which any new
+        # one is only counted.
+        self._bound: tuple[int, int, int, int] | None = None
 
     def register(self, file: str | None) -> None:
         """Note that *file* is read now: its problems sort after those of earlier files."""
@@ -196,7 +200,11 @@ class Problems:
             where = problem.line if problem.line is not None else problem.record
             problem = functools.partial(_same, problem)
         order = self._files.setdefault(file, len(self._files))
-        key = (order, -1 if where is None else where, position, len(self._found))
+        self._added += 1
+        key = (order, -1 if where is None else where, position, self._added)
+        if self._bound is not None and key > self._bound:
+            self._dropped += 1
+            return
         self._found.append((key, problem))
         if len(self._found) > 4 * self.limit:
             self._trim()
@@ -219,6 +227,7 @@ class Problems:
         self._found.sort(key=lambda item: item[0])
         self._dropped += len(self._found) - self.limit
         del self._found[self.limit :]
+        self._bound = self._found[-1][0]
 
     def __len__(self) -> int:
         return len(self._found) + self._dropped
