@@ -220,3 +220,30 @@ def test_a_negative_zero_amount_is_zero() -> None:
         currency="USD",
     )
     assert str(record.amount) == "0"
+
+
+def test_an_amount_no_file_could_hold_is_refused() -> None:
+    from decimal import Decimal
+
+    for amount in (Decimal("1E+999999999"), Decimal("1E-999999999")):
+        with pytest.raises(FieldError, match="has more than 67108864 digits"):
+            Record(
+                id="p", date="2023-01-01", donor="US", status="pledged", amount=amount,
+                currency="USD",
+            )  # fmt: skip
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".jsonl"])
+def test_every_reader_reports_its_progress(tmp_path: Path, suffix: str) -> None:
+    from aidledger._progress import task
+
+    ledger = aidledger.Ledger(
+        [Record(id=f"p{n}", date="2023-01-01", donor="US", status="pledged") for n in range(3000)]
+    )
+    path = tmp_path / f"l{suffix}"
+    aidledger.save(ledger, path)
+    steps: list[int] = []
+    with task(steps.append):
+        aidledger.load(path)
+    assert len(steps) >= 2
+    assert sum(steps) == pytest.approx(path.stat().st_size, rel=0.2)

@@ -151,15 +151,19 @@ def read_json(
         except RecordProblems as error:
             _report(found, error, name, None, None)
             return table
-        step = max(1, len(text) * _STEP // max(1, len(envelope.records)))
+        # Progress in characters, as for CSV: a share of the text every _STEP records.
+        step = len(text) * _STEP // max(1, len(envelope.records))
+        done = 0
         rows, indices = [], []
         for index, value in enumerate(envelope.records):
             if index % _STEP == _STEP - 1:
                 advance(step)
+                done += step
             row = _row(found, value, name, record=index)
             if row is not None:
                 rows.append(row)
                 indices.append(index)
+        advance(len(text) - done)
         table.append_rows(rows, resolve_system)
         complete = len(indices) == len(envelope.records)
         table.origins.append(Origin(name, 0, len(table), indices=None if complete else indices))

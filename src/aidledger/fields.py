@@ -228,6 +228,8 @@ def _undisclosed_or(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def _amount_text(text: str) -> str:
+    if len(text) > TEXT_LIMIT:
+        raise ValueError(f"is longer than {TEXT_LIMIT} characters")
     parse_amount(text)
     return text
 
@@ -269,7 +271,13 @@ def _amount_value(value: object) -> str:
         amount = to_decimal(value)
     except (TypeError, ValueError) as error:
         raise ValueError(str(error).removeprefix(f"{value!r} ")) from None
-    return format_decimal(check_amount(amount))
+    amount = check_amount(amount)
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)  # (a finite amount)
+    if max(amount.adjusted(), -exponent) > TEXT_LIMIT:
+        # Written out in plain digits, it would be longer than any text a ledger holds.
+        raise ValueError(f"has more than {TEXT_LIMIT} digits")
+    return format_decimal(amount)
 
 
 # --- the record's forms ----------------------------------------------------------------
