@@ -22,9 +22,7 @@ holds (``None`` for a blank, amounts as ``Decimal``).
 
 from __future__ import annotations
 
-import datetime
 import enum
-import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -41,8 +39,22 @@ from aidledger._codes import (
     territory_hint,
 )
 from aidledger._hints import closest, did_you_mean
+from aidledger._values import (
+    QUANTITY_DIGITS,
+    TEXT_LIMIT,
+    amount_text,
+    amount_value,
+    check_amount,
+    check_text,
+    date_value,
+    json_type,
+    not_text,
+    parse_date,
+    parse_quantity,
+    quantity_value,
+)
 from aidledger.errors import FieldError
-from aidledger.money import format_decimal, parse_amount, to_decimal
+from aidledger.money import format_decimal, to_decimal
 
 __all__ = [
     "BLANK_REQUIRED",
@@ -140,44 +152,11 @@ CROSS_FIELDS: tuple[str, ...] = (
 )
 #: The reason a required field is blank.
 BLANK_REQUIRED = "is blank, but the field is required"
-#: The most digits a quantity may have: what Python reads from text and writes back
-#: (``sys.get_int_max_str_digits()``'s default), far beyond any real count.
-QUANTITY_DIGITS = 4300
-#: The longest text a field may hold, in characters (64 Mi): far beyond any real record,
-#: and what the CSV reader still reads in one field.
-TEXT_LIMIT = 1 << 26
-
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_QUANTITY = re.compile(r"[0-9]+")
 _STATUSES = {status.value: status for status in Status}
 _STATUS_LIST = ", ".join(_STATUSES)
 
 
 # --- the rules on text ----------------------------------------------------------------
-
-
-def parse_date(text: str) -> datetime.date:
-    """Read a ``YYYY-MM-DD`` date; anything else (an ISO week or ordinal date, a time, an
-    impossible day) is a ``ValueError``."""
-    if _DATE.fullmatch(text) is None:
-        raise ValueError("is not a date (YYYY-MM-DD)")
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("is not a real date") from None
-
-
-def parse_quantity(text: str) -> int:
-    """Read a whole number of units, 0 or more, of at most :data:`QUANTITY_DIGITS` digits."""
-    if _QUANTITY.fullmatch(text) is None:
-        if text.startswith("-") and _QUANTITY.fullmatch(text[1:]):
-            raise ValueError("is negative: quantities are 0 or more")
-        raise ValueError("is not a whole number of units")
-    if len(text) > QUANTITY_DIGITS:
-        text = text.lstrip("0") or "0"  # (leading zeros count towards Python's limit)
-        if len(text) > QUANTITY_DIGITS:
-            raise ValueError(f"has more than {QUANTITY_DIGITS} digits")
-    return int(text)
 
 
 def parse_status(text: str) -> Status:
@@ -194,32 +173,6 @@ def status_hint(text: str) -> str:
     return did_you_mean(closest(text, _STATUSES))
 
 
-def check_amount(value: Decimal) -> Decimal:
-    """Return *value* if it is a finite amount of 0 or more, else raise ``ValueError``
-    (a negative zero is zero)."""
-    if not value.is_finite():
-        raise ValueError("is not a finite decimal number")
-    if value.is_signed():
-        if value != 0:
-            raise ValueError("is negative: amounts are 0 or more")
-        return value.copy_abs()
-    return value
-
-
-def check_text(text: str) -> str:
-    """Return *text* if it can be stored and exchanged: no NUL, valid Unicode, at most
-    :data:`TEXT_LIMIT` characters."""
-    if "\x00" in text:
-        raise ValueError("has a NUL byte")
-    if len(text) > TEXT_LIMIT:
-        raise ValueError(f"is longer than {TEXT_LIMIT} characters")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("is not valid Unicode (a lone surrogate)") from None
-    return text
-
-
 def _undisclosed_or(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     def parse_delivered(text: str) -> Any:
         return UNDISCLOSED if text == UNDISCLOSED else parse(text)
@@ -227,57 +180,11 @@ def _undisclosed_or(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse_delivered
 
 
-def _amount_text(text: str) -> str:
-    if len(text) > TEXT_LIMIT:
-        raise ValueError(f"is longer than {TEXT_LIMIT} characters")
-    parse_amount(text)
-    return text
-
-
 # --- the rules on Python values ---------------------------------------------------------
-
-
-def _not_text(value: object) -> Any:
-    raise ValueError("is not text")
-
-
-def _date_value(value: object) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        raise ValueError("is a datetime: use a date")
-    if isinstance(value, datetime.date):
-        return value
-    raise ValueError("is not a date")
 
 
 def _status_value(value: object) -> Status:
     raise ValueError(f"is not a status: one of {_STATUS_LIST}")
-
-
-def _quantity_value(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("is not a whole number of units")
-    if value < 0:
-        raise ValueError("is negative: quantities are 0 or more")
-    if value >= _TOO_MANY:
-        raise ValueError(f"has more than {QUANTITY_DIGITS} digits")
-    return value
-
-
-_TOO_MANY = 10**QUANTITY_DIGITS
-
-
-def _amount_value(value: object) -> str:
-    try:
-        amount = to_decimal(value)
-    except (TypeError, ValueError) as error:
-        raise ValueError(str(error).removeprefix(f"{value!r} ")) from None
-    amount = check_amount(amount)
-    exponent = amount.as_tuple().exponent
-    assert isinstance(exponent, int)  # (a finite amount)
-    if max(amount.adjusted(), -exponent) > TEXT_LIMIT:
-        # Written out in plain digits, it would be longer than any text a ledger holds.
-        raise ValueError(f"has more than {TEXT_LIMIT} digits")
-    return format_decimal(amount)
 
 
 # --- the record's forms ----------------------------------------------------------------
@@ -299,18 +206,6 @@ def _amount_or_none(value: str) -> Decimal | Undisclosed | None:
     return Decimal(value)
 
 
-_JSON_TYPES: dict[type, str] = {bool: "boolean", int: "number", float: "number", str: "string"}
-_JSON_TYPES.update({list: "array", dict: "object"})
-
-
-def json_type(value: object) -> str:
-    """What JSON calls the type of a parsed *value* (``number``, ``array``, ...)."""
-    for kind, name in _JSON_TYPES.items():
-        if isinstance(value, kind):
-            return name
-    return "null" if value is None else type(value).__name__
-
-
 @attrs.frozen
 class Field:
     """One field of a record: whether it is required, what a blank is stored as, and how a
@@ -325,7 +220,7 @@ class Field:
 
     name: str
     parse: Callable[[str], Any]
-    convert: Callable[[object], Any] = _not_text
+    convert: Callable[[object], Any] = not_text
     required: bool = False
     empty: Any = ""
     hint: Callable[[str], str] | None = None
@@ -420,27 +315,27 @@ FIELDS: Mapping[str, Field] = {
     field.name: field
     for field in (
         _text("id", required=True),
-        Field("date", parse_date, _date_value, required=True, record=_same),
+        Field("date", parse_date, date_value, required=True, record=_same),
         _country("donor", required=True, empty=""),
         _country("recipient", required=False, empty="UA"),
         _text("system"),
         Field(
-            "quantity", parse_quantity, _quantity_value, empty=None, json="quantity", record=_same
+            "quantity", parse_quantity, quantity_value, empty=None, json="quantity", record=_same
         ),
-        Field("amount", _amount_text, _amount_value, json="amount", record=_amount_or_none),
+        Field("amount", amount_text, amount_value, json="amount", record=_amount_or_none),
         Field("currency", check_currency_code, hint=currency_hint),
         Field(
             "delivered_quantity",
             _undisclosed_or(parse_quantity),
-            _quantity_value,
+            quantity_value,
             empty=None,
             json="quantity",
             record=_same,
         ),
         Field(
             "delivered_amount",
-            _undisclosed_or(_amount_text),
-            _amount_value,
+            _undisclosed_or(amount_text),
+            amount_value,
             json="amount",
             record=_amount_or_none,
         ),

@@ -22,9 +22,11 @@ Each source row becomes one record.
     source = { column = "Proof" }
 
 A value that cannot be taken as it is follows a written rule (blank: undisclosed; a
-thousands separator dropped) and is listed in the import report; a value no rule covers
-(a date not in the format, a donor that is no country, a status the ``values`` table does
-not map) stops the import with an error naming file, line, column and value.
+thousands separator dropped) and is listed in the import report; then every value is read
+by the field's own rules (:mod:`aidledger.fields`), as a ledger file's are. A value no
+rule covers (a date not in the format, a status the ``values`` table does not map, a
+donor that is no country, a count that is not a whole number) is an error naming file,
+line, column and value: every row is read first, and the import refused with all of them.
 """
 
 from __future__ import annotations
