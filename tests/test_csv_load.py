@@ -505,3 +505,54 @@ def test_a_field_longer_than_the_csv_modules_limit_reads_back(tmp_path: Path) ->
     aidledger.save(aidledger.Ledger([record]), tmp_path / "long.csv")
     assert aidledger.load(tmp_path / "long.csv")[0].note == note
     assert csv.field_size_limit() == 131_072  # the csv module's own limit is left alone
+
+
+_CHARS = st.sampled_from(list(',"\n\r a5é\u2028'))
+_CELLS = st.one_of(
+    st.text(alphabet=st.sampled_from(list(' a5é"\u2028')), max_size=4),  # unquoted
+    st.text(alphabet=_CHARS, max_size=5).map(lambda t: '"' + t.replace('"', '""') + '"'),
+    st.text(alphabet=_CHARS, max_size=3),  # anything, valid or not
+)
+_BODIES = st.lists(
+    st.tuples(
+        st.lists(_CELLS, min_size=2, max_size=4).map(",".join),
+        st.sampled_from(["\n", "\r\n", "\r", "\n\n", ""]),
+    ),
+    max_size=6,
+).map(lambda rows: "".join(row + end for row, end in rows))
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=300)
+@given(body=_BODIES, block=st.sampled_from([1, 2, 3, 7, 64]))
+def test_the_splitter_reads_records_as_the_csv_module_does(
+    monkeypatch: pytest.MonkeyPatch, body: str, block: int
+) -> None:
+    # Where the csv module reads three-field records without an error, the splitter reads
+    # the same records from the same lines, however it cuts the text; where it does not,
+    # the splitter reports a problem.
+    from aidledger._csvsplit import blocks
+
+    monkeypatch.setattr("aidledger._csvsplit._BLOCK", block)
+    expected: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(body, newline=""), strict=True)
+    line, valid = 2, True
+    try:
+        for row in reader:
+            if row:
+                expected.append((line, row))
+            line = 2 + reader.line_num
+    except csv.Error:
+        valid = False
+    valid = valid and all(len(row) == 3 for _, row in expected)
+    found: list[tuple[int, list[str]]] = []
+    problems = []
+    for piece in blocks(io.StringIO(body, newline=""), 3, "t.csv"):
+        problems.extend(piece.problems)
+        lines = piece.lines or range(piece.first_line, piece.first_line + piece.size)
+        found.extend(
+            (line, [str(column[k]) for column in piece.columns]) for k, line in enumerate(lines)
+        )
+    if valid:
+        assert (found, problems) == (expected, [])
+    else:
+        assert problems
