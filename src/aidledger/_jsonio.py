@@ -32,6 +32,7 @@ from aidledger.converter import (
 )
 from aidledger.errors import FieldError, LoadError, Problems, collecting, located
 from aidledger.fields import QUANTITY_DIGITS, RecordProblems, hinted
+from aidledger.ledger import Ledger
 from aidledger.model import Record
 
 __all__ = ["read_json", "read_jsonl", "write_json", "write_jsonl"]
@@ -202,9 +203,9 @@ def read_jsonl(
 
 
 def _json_lines(records: Iterable[Record]) -> Iterator[str]:
-    table = getattr(records, "_table", None)
-    if isinstance(table, RecordTable):
+    if isinstance(records, Ledger):
         # A ledger: its stored values, amounts as written.
+        table = records._table
         for row in range(len(table)):
             yield json.dumps(unstructure_row(table.row(row)), ensure_ascii=False)
         return
