@@ -263,18 +263,25 @@ def _row(
         stored = build_row(lambda field: field.read(texts.get(field.name, ""), hints=False))
     except RecordProblems as error:
         for position, problem in enumerate(error.errors):
-            if isinstance(problem, FieldError) and problem.field in labels:
-                if problem.field not in texts:
-                    continue  # a value an import rule already refused
-                problem = FieldError(labels[problem.field], problem.value, hinted(problem).reason)
+            field = getattr(problem, "field", None)
+            if field in labels and field not in texts:
+                continue  # a value an import rule already refused
+            label = labels.get(field, field) if isinstance(field, str) else None
             problems.add(
-                functools.partial(located, problem, file=name, line=line),
+                functools.partial(_problem, problem, label, name, line),
                 file=name,
                 where=line,
                 position=position,
             )
         return None
     return None if failed else stored
+
+
+def _problem(error: ValueError, label: str | None, name: str, line: int) -> LoadError:
+    """A field's problem as the import shows it: with its hint, named by its column."""
+    if isinstance(error, FieldError) and label is not None:
+        error = FieldError(label, error.value, hinted(error).reason)
+    return located(error, file=name, line=line)
 
 
 def _value(
