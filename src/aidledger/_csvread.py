@@ -367,7 +367,9 @@ def _read_block(
     for column in absent:
         getattr(table, column).extend([FIELDS[column].empty] * size)
     if size:
-        failed = {row for row, _, field, _, _ in found if field in CROSS_FIELDS}
+        failed = (
+            {row for row, _, field, _, _ in found if field in CROSS_FIELDS} if found else set()
+        )
         converted = {column: getattr(table, column)[-size:] for column in CROSS_FIELDS}
         _check_rows(converted, size, failed, found)
     return found
@@ -393,7 +395,7 @@ def _check_rows(
         suspects.update(i for i in range(size) if delivered_quantity[i] is not None)
     if delivered_amount.count("") != size:
         suspects.update(i for i in range(size) if delivered_amount[i])
-    for row in sorted(suspects - failed):
+    for row in sorted(suspects - failed if failed else suspects):
         problem = cross_field_problem(
             currency[row],
             quantity[row],

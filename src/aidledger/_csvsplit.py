@@ -53,12 +53,14 @@ class Block(NamedTuple):
 
 class _Scan(NamedTuple):
     """Where the records of a text end: *spans* of the records that hold a quoted field
-    (begin, end), *cut* the end of the last whole record, and *open_at* the opening quote
-    of a quoted field the text does not close (-1: none)."""
+    (begin, end), *cut* the end of the last whole record, *open_at* the opening quote of
+    a quoted field the text does not close (-1: none), and whether the text holds a CR
+    (most files have none: the steps after need not look for one)."""
 
     spans: list[tuple[int, int]]
     cut: int
     open_at: int
+    returns: bool
 
 
 def _break_end(text: str, at: int) -> int:
@@ -66,19 +68,24 @@ def _break_end(text: str, at: int) -> int:
     return at + 2 if text.startswith("\r\n", at) else at + 1
 
 
-def _last_break(text: str, start: int, stop: int) -> int:
-    return max(text.rfind("\n", start, stop), text.rfind("\r", start, stop))
+def _last_break(text: str, start: int, stop: int, returns: bool) -> int:
+    feed = text.rfind("\n", start, stop)
+    return max(feed, text.rfind("\r", start, stop)) if returns else feed
 
 
-def _first_break(text: str, start: int, stop: int) -> int:
-    found = [at for at in (text.find("\n", start, stop), text.find("\r", start, stop)) if at >= 0]
-    return min(found, default=-1)
+def _first_break(text: str, start: int, stop: int, returns: bool) -> int:
+    feed = text.find("\n", start, stop)
+    if not returns:
+        return feed
+    back = text.find("\r", start, stop)
+    return back if feed < 0 or 0 <= back < feed else feed
 
 
 def _scan(text: str, eof: bool) -> _Scan:
     """The records of *text*, which begins a record (see :class:`_Scan`): one look at
     each quote and each run of text between quotes."""
     size = len(text)
+    returns = "\r" in text
     # Without the rest of the file, a CR at the very end may be half of a CRLF.
     limit = size - 1 if not eof and text.endswith("\r") else size
     spans: list[tuple[int, int]] = []
@@ -87,10 +94,11 @@ def _scan(text: str, eof: bool) -> _Scan:
     while True:
         quote = text.find('"', pos)
         stop = size if quote < 0 else quote
-        last = _last_break(text, pos, min(stop, limit))
+        last = _last_break(text, pos, min(stop, limit), returns)
         if last >= 0:
             if quoted:
-                spans.append((record, _break_end(text, _first_break(text, pos, stop))))
+                first = _first_break(text, pos, stop, returns)
+                spans.append((record, _break_end(text, first)))
                 quoted = False
             record = cut = _break_end(text, last)
         if quote < 0:
@@ -101,14 +109,14 @@ def _scan(text: str, eof: bool) -> _Scan:
         # A quoted field: its text and doubled quotes, up to the closing quote.
         end = _body_end(text, quote + 1)
         if end >= size or (end == size - 1 and not eof):  # not closed (yet)
-            return _Scan(spans, cut, quote)
+            return _Scan(spans, cut, quote, returns)
         quoted = True
         pos = end + 1
     if eof and record < size:
         if quoted:
             spans.append((record, size))
         cut = size
-    return _Scan(spans, cut, -1)
+    return _Scan(spans, cut, -1, returns)
 
 
 def _body_end(text: str, start: int) -> int:
@@ -119,11 +127,12 @@ def _body_end(text: str, start: int) -> int:
     return found.end()
 
 
-def _breaks(text: str) -> int:
-    """The line breaks in *text*: LF, CRLF and lone CR alike."""
+def _breaks(text: str, returns: bool = True) -> int:
+    """The line breaks in *text*: LF, CRLF and lone CR alike (*returns*: whether it may
+    hold a CR)."""
     feeds = text.count("\n")
-    returns = text.count("\r")
-    return feeds + returns - text.count("\r\n") if returns else feeds
+    count = text.count("\r") if returns else 0
+    return feeds + count - text.count("\r\n") if count else feeds
 
 
 def blocks(stream: TextIO, width: int, name: str, first_line: int = 2) -> Iterator[Block]:
@@ -140,8 +149,8 @@ def blocks(stream: TextIO, width: int, name: str, first_line: int = 2) -> Iterat
         scan = _scan(pending, eof)
         if scan.cut:
             piece = pending[: scan.cut]
-            yield split(piece, scan.spans, width, name, line)
-            line += _breaks(piece)
+            yield split(piece, scan.spans, width, name, line, scan.returns)
+            line += _breaks(piece, scan.returns)
             pending = pending[scan.cut :]
         # A record longer than a block (a long field, an unclosed quote): read twice as
         # much each time, so that scanning it again costs a constant factor, not a square.
@@ -170,14 +179,20 @@ def _too_long(line: str, name: str, number: int) -> LoadError | None:
 
 
 def split(
-    text: str, spans: list[tuple[int, int]], width: int, name: str, first_line: int
+    text: str,
+    spans: list[tuple[int, int]],
+    width: int,
+    name: str,
+    first_line: int,
+    returns: bool = True,
 ) -> Block:
     """The records of *text* (whole records, from *first_line*) as columns; *spans* are
-    those that hold a quoted field (see :func:`_scan`)."""
+    those that hold a quoted field (see :func:`_scan`); *returns*: whether it may hold a
+    CR."""
     nul = "\x00" in text
     columns: list[list[str]] = [[] for _ in range(width)]
     problems: list[LoadError] = []
-    if spans and ("\r" in text or "\n\n" in text or text.startswith("\n")):
+    if spans and (returns or "\n\n" in text or text.startswith("\n")):
         # Quoted records with CR line ends or blank lines: the csv module reads the whole
         # block fastest; only when it finds a problem is each record read on its own.
         whole = _whole(text, width, name, first_line)
@@ -188,7 +203,8 @@ def split(
     start, line = 0, first_line
     for begin, end in spans:
         if begin > start:
-            lines, regular = _plain(text[start:begin], columns, name, line, starts, problems)
+            run = text[start:begin]
+            lines, regular = _plain(run, columns, name, line, starts, problems, returns)
             contiguous &= regular
             line += lines
         record = text[begin:end]
@@ -200,12 +216,12 @@ def split(
             for column, value in zip(columns, found, strict=True):
                 column.append(value)
             starts.append(line)
-        breaks = _breaks(record)
+        breaks = _breaks(record, returns)
         contiguous &= breaks <= 1 and record.endswith(("\n", "\r"))
         line += breaks
         start = end
     if start < len(text):
-        contiguous &= _plain(text[start:], columns, name, line, starts, problems)[1]
+        contiguous &= _plain(text[start:], columns, name, line, starts, problems, returns)[1]
     return Block(
         list(columns), None if contiguous else starts, first_line, len(starts), nul, problems
     )
@@ -230,6 +246,7 @@ def _plain(
     first_line: int,
     starts: list[int],
     problems: list[LoadError],
+    returns: bool = True,
 ) -> tuple[int, bool]:
     """Append the fields of *text* (whole lines, no quoted field) to *columns* and each
     row's line to *starts*; how many lines it has, and whether its rows are on
@@ -238,7 +255,7 @@ def _plain(
     Each line break becomes a field of its own, so that one split gives the fields and a
     look at every (width + 1)th place tells whether each line has the header's width.
     """
-    if "\r" in text:
+    if returns and "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.count("\n")
     breaks = lines
