@@ -20,8 +20,10 @@ SOURCE = Path(__file__).parent.parent / "src" / "aidledger"
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
-        "errors _progress _colours",
+        "errors _progress _colours _hints",
         "money _i18n _encoding _files _xlsx _xlsxwrite _terminal",
+        "_values _codes",
+        "fields",
         "model _names",
         "catalog summary _table",
         "comparison _engine _counting _states _conversion export _arguments",
@@ -30,7 +32,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "_words",
         "_blocks _unitchart _chartmarks",
         "_comparison_report",
-        "converter _csvread _jsonio _xlsxledger _workbooks io frames report plot",
+        "converter _csvsplit _csvread _jsonio _xlsxledger _workbooks io frames report plot",
         "importers importers.report importers._settings importers.kiel._rules"
         " importers.kiel._input",
         "importers.kiel._common importers.mapping",

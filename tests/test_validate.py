@@ -177,4 +177,75 @@ def test_the_validate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().out.splitlines()[-1] == "1 errors, 0 warnings, 0 notes"
     path.write_text(HEADER + "a,2023-01-01,US,,x,,,,pledged,\n")
     assert main(["validate", str(path)]) == 2
-    assert "quantity: 'x' is not a whole number of units" in capsys.readouterr().err
+    assert capsys.readouterr().out.splitlines() == [
+        f"{path}:2: error: quantity: 'x' is not a whole number of units",
+        "1 errors, 0 warnings, 0 notes (the files cannot be loaded; the ledger's own checks "
+        "run once they can)",
+    ]
+
+
+def test_five_mistakes_make_five_located_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "typos.csv"
+    path.write_text(
+        "id,date,donor,system,quantity,amount,currency,status\n"
+        "a,2023-01-01,Germany,HIMARS,4,,,pledged\n"
+        "b,2023-01-01,US,HIMARS,-3,,,pledged\n"
+        'c,2023-01-01,US,,,"1,5",USD,pledged\n'
+        "d,2023-02-30,US,,,5,USD,pleged\n"
+    )
+    assert main(["validate", str(path)]) == 2
+    assert capsys.readouterr().out.splitlines() == [
+        f"{path}:2: error: donor: 'Germany' is not an ISO 3166-1 alpha-2 country code or EU "
+        "(did you mean 'DE'?)",
+        f"{path}:3: error: quantity: '-3' is negative: quantities are 0 or more",
+        f"{path}:4: error: amount: '1,5' is not a decimal number",
+        f"{path}:5: error: date: '2023-02-30' is not a real date",
+        f"{path}:5: error: status: 'pleged' is not a status: one of requested, considering, "
+        "pledged, delivered, cancelled, reported (did you mean 'pledged'?)",
+        "5 errors, 0 warnings, 0 notes (the files cannot be loaded; the ledger's own checks "
+        "run once they can)",
+    ]
+    # Every other command says the same on stderr, one problem a line.
+    assert main(["summary", str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 5
+    assert all(line.startswith(f"aidledger: error: {path}:") for line in err)
+
+
+def test_validate_reads_every_file_and_sorts_by_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.csv"
+    first.write_text(
+        json.dumps(
+            {
+                "format": "aidledger/1",
+                "records": [
+                    {"id": "x", "date": "2023-01-01", "donor": "US", "status": "pledged"},
+                    {"id": "y", "date": "2023-01-01", "donor": "US", "status": "Pledged"},
+                ],
+            }
+        )
+    )
+    second.write_text(HEADER + "x,2023-01-01,FR,,,,,,pledged,\nz,2023-01-01,US,,x,,,,pledged,\n")
+    assert main(["validate", str(second), str(first)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[:3] == [
+        f"{second}:3: error: quantity: 'x' is not a whole number of units",
+        f"{first}: records[0]: error: donor: 'US' changes the pledge's donor (was 'FR' in its "
+        "first record, line 2); donor, recipient, system and part_of are the same in every "
+        "record of a pledge",
+        f"{first}: records[1]: error: status: 'Pledged' is not a status: one of requested, "
+        "considering, pledged, delivered, cancelled, reported (did you mean 'pledged'?)",
+    ]
+    assert [p.kind for p in aidledger.validate.load_problems(_refused(first, second))] == [
+        "load"
+    ] * 3
+
+
+def _refused(*paths: Path) -> aidledger.LoadError:
+    with pytest.raises(aidledger.LoadError) as caught:
+        aidledger.load(*paths)
+    return caught.value

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import gc
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -22,8 +23,8 @@ from typing import Any, cast
 
 import attrs
 
-from aidledger.errors import LoadError
-from aidledger.model import COLUMNS, UNDISCLOSED, Record, Status, Undisclosed
+from aidledger.errors import LoadError, Problems
+from aidledger.model import COLUMNS, Record, Status, Undisclosed
 
 __all__ = ["Index", "Origin", "RecordTable", "index_pledges"]
 
@@ -37,7 +38,8 @@ class Origin:
     """Where a run of records came from: a file (or ``None``) and how to find each line.
 
     Record ``start + k`` is at ``lines[k]`` when ``lines`` is given, else at line
-    ``first_line + k`` (CSV), or at ``records[k]`` when ``first_line`` is ``None`` (JSON).
+    ``first_line + k`` (CSV), or at ``records[indices[k]]`` (JSON; ``records[k]`` without
+    ``indices``) when ``first_line`` is ``None``.
     """
 
     file: str | None
@@ -45,6 +47,7 @@ class Origin:
     stop: int
     first_line: int | None = None
     lines: Sequence[int] | None = None
+    indices: Sequence[int] | None = None
 
     def line(self, row: int) -> int | None:
         if self.lines is not None:
@@ -52,6 +55,12 @@ class Origin:
         if self.first_line is None:
             return None
         return self.first_line + row - self.start
+
+    def index(self, row: int) -> int:
+        """The index of *row* among the file's records (JSON)."""
+        if self.indices is not None:
+            return self.indices[row - self.start]
+        return row - self.start
 
 
 class RecordTable:
@@ -119,28 +128,31 @@ class RecordTable:
                 line = origin.line(row)
                 if line is not None:
                     return {"file": origin.file, "line": line}
-                return {"file": origin.file, "record": row - origin.start}
+                return {"file": origin.file, "record": origin.index(row)}
         return {"record": row}
 
     def record(self, row: int) -> Record:
         """The record at *row*, as an object."""
-        return Record(
-            id=self.id[row],
-            date=self.date[row],
-            donor=self.donor[row],
-            recipient=self.recipient[row],
-            system=self.system[row] or None,
-            quantity=self.quantity[row],
-            amount=_decimal(self.amount[row]),
-            currency=self.currency[row] or None,
-            delivered_quantity=self.delivered_quantity[row],
-            delivered_amount=_delivered(self.delivered_amount[row]),
-            status=self.status[row],
-            authority=self.authority[row] or None,
-            part_of=self.part_of[row] or None,
-            source=self.source[row] or None,
-            note=self.note[row] or None,
-        )
+        return Record._from_stored(self.row(row))
+
+    def row(self, row: int) -> list[Any]:
+        """The stored values of *row*, in interchange order (see :mod:`aidledger.fields`)."""
+        return [getattr(self, name)[row] for name in COLUMNS]
+
+    def append_rows(
+        self, rows: Iterable[Sequence[Any]], resolve_system: Callable[[str], str | None]
+    ) -> None:
+        """Append rows of stored values (checked, in interchange order), resolving each
+        system name through the catalog."""
+        resolved = self.system_keys
+        columns = [column for _, column in self.columns()]
+        system = COLUMNS.index("system")
+        for values in rows:
+            name = values[system]
+            if name not in resolved:
+                resolved[name] = resolve_system(name) or name
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
 
     @classmethod
     def from_records(
@@ -177,14 +189,6 @@ class RecordTable:
         return table
 
 
-def _decimal(text: str) -> Decimal | None:
-    return Decimal(text) if text else None
-
-
-def _delivered(text: str) -> Decimal | Undisclosed | None:
-    return UNDISCLOSED if text == UNDISCLOSED else _decimal(text)
-
-
 def _text(value: Decimal | Undisclosed | None) -> str:
     if value is None:
         return ""
@@ -214,7 +218,8 @@ def index_pledges(table: RecordTable, existing: Index | None = None, start: int 
 
     With *existing* (an index of the rows before *start*), rows from *start* on are added
     to a copy of it, which leaves *existing* as it was. Raises :class:`LoadError` at the
-    first row, in input order, that changes a pledge's donor, recipient, system or part_of.
+    rows, in input order, that change a pledge's donor, recipient, system or part_of (one
+    error for all of them).
     """
     ids = table.id
     new = ids[start:]
@@ -286,19 +291,32 @@ def _where(table: RecordTable, row: int) -> str:
 
 def _check_invariants(table: RecordTable, pledges: Mapping[str, list[int]]) -> None:
     columns = _invariant_columns(table)
-    first_bad: tuple[int, str, int] | None = None
+    changed: dict[int, tuple[str, int]] = {}  # row: the field it changes, the first row
     for rows in pledges.values():
         first = min(rows)
         for name, column in columns:
             expected = column[first]
             for row in rows:
-                if column[row] != expected and (first_bad is None or row < first_bad[0]):
-                    first_bad = (row, name, first)
-    if first_bad is None:
+                if column[row] != expected and row not in changed:
+                    changed[row] = (name, first)
+    if not changed:
         return
-    row, name, first = first_bad
+    problems = Problems()
+    for row in sorted(changed):
+        name, first = changed[row]
+        where = table.locate(row)
+        problems.add(
+            functools.partial(_changed, table, row, name, first),
+            file=where.get("file"),
+            where=where.get("line", where.get("record")),
+            position=len(COLUMNS) + 1,
+        )
+    problems.check()
+
+
+def _changed(table: RecordTable, row: int, name: str, first: int) -> LoadError:
     column = getattr(table, name)
-    raise LoadError(
+    return LoadError(
         f"changes the pledge's {name} (was {column[first]!r} in its first record, "
         f"{_where(table, first)}); "
         "donor, recipient, system and part_of are the same in every record of a pledge",

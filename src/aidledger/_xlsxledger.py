@@ -28,7 +28,7 @@ from aidledger import _xlsx, _xlsxwrite
 from aidledger._csvread import read_csv_text
 from aidledger._files import open_input
 from aidledger._table import Origin, RecordTable
-from aidledger.errors import LoadError
+from aidledger.errors import LoadError, Problems, collecting
 from aidledger.model import COLUMNS
 
 __all__ = ["SHEET", "read_xlsx", "write_xlsx"]
@@ -86,11 +86,21 @@ def read_xlsx(
     path: str | os.PathLike[str],
     resolve_system: Callable[[str], str | None],
     name: str | None = None,
+    problems: Problems | None = None,
 ) -> RecordTable:
     """Read a ledger workbook into checked columns (see the module's notes). Its sheet is
     its only worksheet (``ledger`` when aidledger wrote it); a workbook of several is an
-    error that names them, so that no sheet is ever left unread unnoticed."""
+    error that names them, so that no sheet is ever left unread unnoticed. Problems go
+    to *problems* when given (as the other readers do), else are raised together."""
     file = os.fspath(path) if name is None else name
+    with collecting(problems, file):
+        return _read_workbook(path, file, resolve_system)
+    return RecordTable()  # it could not be read: its problems are in *problems*
+
+
+def _read_workbook(
+    path: str | os.PathLike[str], file: str, resolve_system: Callable[[str], str | None]
+) -> RecordTable:
     open_input(path, file).close()  # missing, unreadable, not a regular file: said alike
     book = _xlsx.Workbook(path, file)
     try:
@@ -210,7 +220,11 @@ class _Runs:
         self.pending = False
 
     def _moved(self, error: LoadError) -> LoadError:
-        """*error* with its line (of the run's CSV text) as the sheet's row."""
+        """*error*, each of its problems with its line (of the run's CSV text) as the
+        sheet's row."""
+        return LoadError.of([self._moved_one(one) for one in error.problems], error.more)
+
+    def _moved_one(self, error: LoadError) -> LoadError:
         if error.line is None or error.line < 2:
             return error
         return LoadError(

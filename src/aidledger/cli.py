@@ -1,8 +1,9 @@
 """The ``aidledger`` command (docs/cli.md).
 
 Exit status: 0 ok, 1 validation problems, 2 unreadable input or bad usage. Errors go to
-stderr as ``aidledger: error: ...``; the command never prints a traceback. Long work shows
-a progress bar on stderr when it is an interactive terminal (not with ``--quiet``).
+stderr as ``aidledger: error: ...``, one a line (a file that cannot be loaded has every
+problem listed); the command never prints a traceback. Long work shows a progress bar on
+stderr when it is an interactive terminal (not with ``--quiet``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from aidledger import _terminal
 from aidledger._words import visible
-from aidledger.errors import AidLedgerError
+from aidledger.errors import AidLedgerError, LoadError
 from aidledger.fx import RateTable, ecb_rates, load_rates
 from aidledger.io import bundled, load
 from aidledger.ledger import Ledger
@@ -142,8 +143,9 @@ def _parser() -> _Parser:
     validate = commands.add_parser(
         "validate",
         help="report problems with their locations",
-        description="Report every problem of the ledgers (docs/validation.md): exit status 1 "
-        "when any is an error. With no LEDGER, the bundled one.",
+        description="Report every problem of the ledgers, one a line, then a tally "
+        "(docs/validation.md): exit status 1 when any is an error, 2 when a file cannot be "
+        "loaded (every problem of every file is listed). With no LEDGER, the bundled one.",
     )
     validate.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
     _rate_options(validate, currency=False)
@@ -450,9 +452,22 @@ def _state(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from aidledger.validate import Severity
+    from aidledger.validate import Severity, load_problems
 
-    ledger = _ledger(args, args.ledgers)
+    try:
+        ledger = _ledger(args, args.ledgers)
+    except LoadError as error:
+        # Files that cannot be loaded: every problem of every file, then the tally.
+        args.progress.close()
+        for problem in load_problems(error):
+            sys.stdout.write(f"{visible(str(problem))}\n")
+        if error.more:
+            sys.stdout.write(f"and {error.more} more errors\n")
+        sys.stdout.write(
+            f"{error.count} errors, 0 warnings, 0 notes (the files cannot be loaded; "
+            "the ledger's own checks run once they can)\n"
+        )
+        return EXIT_USAGE
     with args.progress.phase("checking"):
         problems = ledger.validate(rates=_rates(args))
     for problem in problems:
@@ -641,7 +656,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _fail(message: str) -> int:
     # (A message may quote a value from a file: no control character reaches the terminal.)
-    sys.stderr.write(f"aidledger: error: {visible(message)}\n")
+    for line in message.split("\n"):
+        sys.stderr.write(f"aidledger: error: {visible(line)}\n")
     return EXIT_USAGE
 
 

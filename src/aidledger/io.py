@@ -2,8 +2,9 @@
 
 The format is chosen by the file's extension: ``.csv``, ``.json`` and ``.jsonl``
 (docs/interchange.md), ``.xlsx`` (an Excel workbook of one sheet). Loading is
-all-or-nothing: the first malformed value stops it with a
-:class:`~aidledger.errors.LoadError` that names file, line or record, field and value.
+all-or-nothing: every file is read and every problem found (up to a bound), then a
+:class:`~aidledger.errors.LoadError` names each, with file, line or record, field and
+value, and nothing is loaded.
 Saving is atomic: the ledger is written to a temporary file beside the target, flushed to
 disk, then renamed over it, so a crash never leaves half a ledger behind (``_files``).
 """
@@ -21,7 +22,7 @@ from aidledger._csvread import read_csv
 from aidledger._files import BinaryWriter, Writer, check_input, replacing, write_together
 from aidledger._table import RecordTable, bulk
 from aidledger.catalog import Catalog, default_catalog
-from aidledger.errors import LoadError
+from aidledger.errors import LoadError, Problems
 from aidledger.ledger import Ledger
 from aidledger.model import COLUMNS
 
@@ -32,7 +33,7 @@ BUNDLED = "aidledger/data/ledger.csv"
 #: The file extensions aidledger reads and writes.
 FORMATS = (".csv", ".json", ".jsonl", ".xlsx")
 
-Reader = Callable[[str | os.PathLike[str], Callable[[str], str | None]], RecordTable]
+Reader = Callable[..., RecordTable]
 
 
 def _format(path: str | os.PathLike[str]) -> str:
@@ -62,18 +63,29 @@ def load(*paths: str | os.PathLike[str], catalog: Catalog | None = None) -> Ledg
     ledger; reading a workbook needs the optional ``xlsx`` extra.
 
     Records keep file order, and files the order given: that settles ties between
-    records of one pledge on the same day (docs/counting-rules.md).
+    records of one pledge on the same day (docs/counting-rules.md). Every file is read
+    before any problem is raised: the :class:`~aidledger.errors.LoadError` holds all of
+    them (``error.problems``, in file order), ``str(error)`` one a line.
     """
     if not paths:
         raise TypeError("load() needs at least one path")
     catalog = catalog if catalog is not None else default_catalog()
     table = RecordTable()
+    problems = Problems()
     with bulk():
         for path in paths:
-            read = _reader(_format(path))
-            check_input(path)  # a FIFO or a device would never end: refused up front
-            table.extend(read(path, catalog.resolve))
-        return Ledger._from_table(table, catalog)
+            problems.register(os.fspath(path))
+        for path in paths:
+            with problems.gather():
+                read = _reader(_format(path))
+                check_input(path)  # a FIFO or a device would never end: refused up front
+                table.extend(read(path, catalog.resolve, problems=problems))
+        # The rules between records hold for the rows that could be read, even when
+        # some could not: their problems are reported with the rest.
+        with problems.gather():
+            ledger = Ledger._from_table(table, catalog)
+        problems.check()
+        return ledger
 
 
 def bundled() -> Ledger:

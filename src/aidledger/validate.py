@@ -5,8 +5,9 @@ Loading refuses what cannot be read; validation reports what can be read but loo
 a pledge that goes on after ``delivered``, a step backwards, a package that does not
 exist or belongs to another donor, packages in a cycle, an unknown system, duplicate
 records, and each checkpoint beside what the ledger holds on its date
-(docs/counting-rules.md, "Checkpoints").
-Errors make ``aidledger validate`` exit 1; warnings and notes do not.
+(docs/counting-rules.md, "Checkpoints"). Errors make ``aidledger validate`` exit 1;
+warnings and notes do not. Files that cannot be loaded have their problems reported as
+errors of kind ``load`` (see :func:`load_problems`), and ``aidledger validate`` exits 2.
 
 >>> import aidledger
 >>> problems = aidledger.bundled().validate()
@@ -24,6 +25,7 @@ import attrs
 
 from aidledger._table import RecordTable
 from aidledger.checkpoints import reconcile
+from aidledger.errors import LoadError
 from aidledger.model import Status
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from aidledger.catalog import Catalog
     from aidledger.summary import CheckpointCheck
 
-__all__ = ["Problem", "Severity", "validate"]
+__all__ = ["Problem", "Severity", "load_problems", "validate"]
 
 
 class Severity(enum.StrEnum):
@@ -74,6 +76,23 @@ class Problem:
         where = self.location
         head = f"{where}: {self.severity.value}" if where else self.severity.value
         return f"{head}: {self.message}"
+
+
+def load_problems(error: LoadError) -> list[Problem]:
+    """Each problem of a refused load as an error of kind ``load``, in file order (the
+    bound of :data:`~aidledger.errors.PROBLEM_LIMIT` applies: ``error.more`` counts the
+    rest)."""
+    return [
+        Problem(
+            severity=Severity.ERROR,
+            kind="load",
+            message=problem.detail,
+            file=problem.file,
+            line=problem.line,
+            record=problem.record,
+        )
+        for problem in error.problems
+    ]
 
 
 _RANK = {Status.REQUESTED: 0, Status.CONSIDERING: 1, Status.PLEDGED: 2, Status.DELIVERED: 3}

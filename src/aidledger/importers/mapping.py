@@ -22,15 +22,18 @@ Each source row becomes one record.
     source = { column = "Proof" }
 
 A value that cannot be taken as it is follows a written rule (blank: undisclosed; a
-thousands separator dropped) and is listed in the import report; a value no rule covers
-(a date not in the format, a donor that is no country, a status the ``values`` table does
-not map) stops the import with an error naming file, line, column and value.
+thousands separator dropped) and is listed in the import report; then every value is read
+by the field's own rules (:mod:`aidledger.fields`), as a ledger file's are. A value no
+rule covers (a date not in the format, a status the ``values`` table does not map, a
+donor that is no country, a count that is not a whole number) is an error naming file,
+line, column and value: every row is read first, and the import refused with all of them.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import os
 import re
@@ -42,12 +45,14 @@ import attrs
 
 from aidledger._encoding import decode
 from aidledger._files import read_bytes
+from aidledger._table import Origin, RecordTable
 from aidledger.catalog import Catalog, default_catalog
-from aidledger.errors import LoadError
+from aidledger.errors import FieldError, LoadError, Problems, located
+from aidledger.fields import RecordProblems, build_row, hinted
 from aidledger.importers._settings import Checks, read_document
 from aidledger.importers.report import ImportReport
 from aidledger.ledger import Ledger
-from aidledger.model import COLUMNS, REQUIRED_COLUMNS, Record, territory_code
+from aidledger.model import COLUMNS, REQUIRED_COLUMNS, territory_code
 
 __all__ = [
     "TEMPLATE_WIDTH",
@@ -63,8 +68,6 @@ __all__ = [
 
 _FIELD_KEYS = frozenset({"column", "value", "values", "format", "template", "default"})
 _SOURCE_KEYS = frozenset({"encoding", "delimiter", "blank", "thousands", "skip"})
-_WHOLE = re.compile(r"[0-9]+")
-_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 @attrs.frozen
@@ -260,6 +263,8 @@ def read(
     text = decode(read_bytes(path, name), name, encoding=mapping.encoding).removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=mapping.delimiter, strict=True)
     report = ImportReport(source=name)
+    problems = Problems()
+    problems.register(name)
     try:
         header = next(reader, None)
         if header is None:
@@ -277,8 +282,7 @@ def read(
                 file=name,
                 line=1,
             )
-        positions = {column: index for index, column in enumerate(header)}
-        records = []
+        rows: list[tuple[object, ...]] = []
         lines: list[int] = []
         line = reader.line_num
         for fields in reader:
@@ -288,54 +292,32 @@ def read(
                 continue
             report.rows += 1
             if len(fields) != len(header):
-                raise LoadError(
-                    f"has {len(fields)} fields where the header has {len(header)}",
-                    file=name,
-                    line=number,
+                problems.add(
+                    LoadError(
+                        f"has {len(fields)} fields where the header has {len(header)}",
+                        file=name,
+                        line=number,
+                    )
                 )
-            row = dict(zip(header, fields, strict=True))
-            values = {
-                rule.field: _value(rule, row, positions, number, mapping, report, name)
-                for rule in mapping.fields
-            }
-            try:
-                records.append(Record(**{k: v for k, v in values.items() if v is not None}))
-            except ValueError as error:
-                field = getattr(error, "field", None)
-                reason = getattr(error, "reason", str(error))
-                value = getattr(error, "value", None)
-                raise LoadError(
-                    reason,
-                    file=name,
-                    line=number,
-                    field=field,
-                    value=None if value is None else str(value),
-                ) from None
-            lines.append(number)
-            report.imported += 1
+                continue
+            row = _row(dict(zip(header, fields, strict=True)), number, mapping, report, problems)
+            if row is not None:
+                rows.append(row)
+                lines.append(number)
+                report.imported += 1
     except csv.Error as error:
-        raise LoadError(f"is not valid CSV: {error}", file=name, line=reader.line_num) from None
-    ledger = Ledger(catalog=catalog)
-    try:
-        ledger.append(records)
-    except LoadError as error:
-        raise LoadError(
-            error.reason,
-            file=name,
-            field=error.field,
-            value=error.value,
-            line=None if error.record is None else lines[error.record],
-        ) from None
+        problems.add(LoadError(f"is not valid CSV: {error}", file=name, line=reader.line_num))
+    table = RecordTable()
+    table.append_rows(rows, (catalog or default_catalog()).resolve)
+    table.origins.append(Origin(name, 0, len(table), lines=lines))
+    with problems.gather():
+        ledger = Ledger._from_table(table, catalog)
+    problems.check()
     report.records = len(ledger)
-    resolve = (catalog or default_catalog()).resolve
-    for number, record in zip(lines, records, strict=True):
-        if record.system and resolve(record.system) is None:
+    for number, system in zip(lines, table.system, strict=True):
+        if system and table.system_keys[system] == system and system not in ledger.catalog:
             report.add(
-                number,
-                "system",
-                record.system,
-                "kept as written: not in the catalog",
-                "unknown-system",
+                number, "system", system, "kept as written: not in the catalog", "unknown-system"
             )
     return ledger, report
 
@@ -347,10 +329,56 @@ def _columns(rule: FieldRule) -> tuple[str, ...]:
     return () if rule.column is None else (rule.column,)
 
 
+def _row(
+    row: dict[str, str],
+    line: int,
+    mapping: ColumnMapping,
+    report: ImportReport,
+    problems: Problems,
+) -> tuple[object, ...] | None:
+    """One source row as a record's stored values, by the mapping's rules and then by the
+    field spec (aidledger.fields); ``None``, with its problems added, when it has any."""
+    name = report.source
+    texts: dict[str, str] = {}
+    labels: dict[str, str] = {}  # what messages call each field: its source column
+    failed = False
+    for rule in mapping.fields:
+        labels[rule.field] = rule.column or rule.field
+        try:
+            text = _value(rule, row, line, mapping, report, name)
+        except LoadError as error:
+            problems.add(error)
+            failed = True
+            continue
+        texts[rule.field] = "" if text is None else text
+    try:
+        stored = build_row(lambda field: field.read(texts.get(field.name, ""), hints=False))
+    except RecordProblems as error:
+        for position, problem in enumerate(error.errors):
+            field = getattr(problem, "field", None)
+            if field in labels and field not in texts:
+                continue  # a value an import rule already refused
+            label = labels.get(field, field) if isinstance(field, str) else None
+            problems.add(
+                functools.partial(_problem, problem, label, name, line),
+                file=name,
+                where=line,
+                position=position,
+            )
+        return None
+    return None if failed else stored
+
+
+def _problem(error: ValueError, label: str | None, name: str, line: int) -> LoadError:
+    """A field's problem as the import shows it: with its hint, named by its column."""
+    if isinstance(error, FieldError) and label is not None:
+        error = FieldError(label, error.value, hinted(error).reason)
+    return located(error, file=name, line=line)
+
+
 def _value(
     rule: FieldRule,
     row: dict[str, str],
-    positions: dict[str, int],
     line: int,
     mapping: ColumnMapping,
     report: ImportReport,
@@ -453,60 +481,56 @@ def _donor(
 ) -> str:
     code = donor_code(text)
     if code is None:
-        raise LoadError(
-            "is no country code or English country name (CLDR); map it with a values table",
-            file=name,
-            line=line,
-            field=rule.column,
-            value=raw,
-        )
+        return text  # not a country: the field's own rule says why (and what it may mean)
     if code != text:
         report.add(line, rule.column or rule.field, raw, f"read as {code}", "donor-name")
     return code
 
 
-def _number(pattern: re.Pattern[str], what: str) -> Callable[..., str | None]:
-    def convert(
-        rule: FieldRule,
-        text: str,
-        raw: str,
-        line: int,
-        mapping: ColumnMapping,
-        report: ImportReport,
-        name: str,
-    ) -> str | None:
-        plain = text
-        if mapping.thousands and mapping.thousands in plain:
-            plain = plain.replace(mapping.thousands, "")
-            report.add(
-                line,
-                rule.column or rule.field,
-                raw,
-                f"thousands separators dropped: {plain}",
-                "thousands",
-            )
-        if pattern.fullmatch(plain):
-            return plain
+def _number(
+    rule: FieldRule,
+    text: str,
+    raw: str,
+    line: int,
+    mapping: ColumnMapping,
+    report: ImportReport,
+    name: str,
+) -> str:
+    separator = mapping.thousands
+    if separator and separator in text and _grouped(text, separator):
+        plain = text.replace(separator, "")
         report.add(
             line,
             rule.column or rule.field,
             raw,
-            f"not {what}: left blank (undisclosed)",
-            "not-a-number",
+            f"thousands separators dropped: {plain}",
+            "thousands",
         )
-        return None
+        return plain
+    return text  # the field's own rule reads it (or says why not)
 
-    return convert
+
+def _grouped(text: str, separator: str) -> bool:
+    """Whether *separator* separates groups of three digits in *text* (``1,400``,
+    ``12,000.5``): only then is it a thousands separator (``1,5`` is not)."""
+    whole, _, fraction = text.partition(".")
+    groups = whole.split(separator)
+    return (
+        1 <= len(groups[0]) <= 3
+        and all(len(group) == 3 for group in groups[1:])
+        and all(group.isascii() and group.isdigit() for group in groups)
+        and (not fraction or (fraction.isascii() and fraction.isdigit()))
+    )
 
 
 _CONVERTERS: dict[str, Callable[..., str | None]] = {
     "date": _date,
     "donor": _donor,
     "recipient": _donor,
-    "quantity": _number(_WHOLE, "a whole number"),
-    "delivered_quantity": _number(_WHOLE, "a whole number"),
-    "amount": _number(_DECIMAL, "a plain decimal"),
-    "delivered_amount": _number(_DECIMAL, "a plain decimal"),
+    "quantity": _number,
+    "delivered_quantity": _number,
+    "amount": _number,
+    "delivered_amount": _number,
 }
 
 
