@@ -235,7 +235,8 @@ class Pledge:
         return self.records[0].part_of
 
     def state(self, as_of: datetime.date) -> Record | None:
-        """The record in force on *as_of*: the last one dated on or before it (docs/counting-rules.md)."""
+        """The record in force on *as_of*: the last one dated on or before it
+        (docs/counting-rules.md, "The state as of a date")."""
         current = None
         for record in self.records:
             if record.date > as_of:
