@@ -11,7 +11,6 @@ be checked, see :func:`aidledger.io.load`).
 
 from __future__ import annotations
 
-import codecs
 import functools
 import operator
 import os
@@ -21,6 +20,7 @@ from itertools import compress, repeat
 from typing import Any, TextIO
 
 from aidledger._csvsplit import Block, blocks, field_limit, rows
+from aidledger._encoding import detect
 from aidledger._hints import closest, did_you_mean
 from aidledger._table import Origin, RecordTable
 from aidledger.errors import FieldError, LoadError, Problems, collecting, located
@@ -215,28 +215,18 @@ def decode_error(data: bytes, name: str, complete: bool = True) -> LoadError | N
     return None
 
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "UTF-32 text"),
-    (codecs.BOM_UTF32_BE, "UTF-32 text"),
-    (codecs.BOM_UTF16_LE, "UTF-16 text"),
-    (codecs.BOM_UTF16_BE, "UTF-16 text"),
-)
-
-
 def _wide_encoding(data: bytes) -> str | None:
     """``UTF-16 text`` (or UTF-32) when *data* starts with that byte-order mark, or is
-    UTF-16 without one: ASCII in UTF-16 has a NUL beside each character, and a ledger
-    starts with an ASCII header (one NUL in a UTF-8 text is not enough)."""
-    for bom, called in _BOMS:
-        if data.startswith(bom):
-            return called
-    sample = data[: _SAMPLE - _SAMPLE % 2]
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    for nuls, others, order in ((odd, even, "little-endian"), (even, odd, "big-endian")):
-        if nuls >= max(2, half // 3) and others * 4 <= nuls:
-            return f"UTF-16 text ({order}, no byte-order mark)"
-    return None
+    UTF-16 without one (as :func:`aidledger._encoding.detect` tells: a ledger starts with
+    an ASCII header, and ASCII in UTF-16 has a NUL beside each character)."""
+    found = detect(data)
+    if found is None or not found[0].startswith(("utf-16", "utf-32")):
+        return None
+    encoding, how = found
+    if how == "its byte-order mark":
+        return f"{encoding[:6].upper()} text"
+    order = "little-endian" if encoding.endswith("-le") else "big-endian"
+    return f"UTF-16 text ({order}, no byte-order mark)"
 
 
 # Control characters that text has no business holding (tab and line ends aside).

@@ -35,9 +35,9 @@ def detect(data: bytes) -> tuple[str, str] | None:
         return None
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     # ASCII in UTF-16 puts a NUL on one side of every character: many on one side (at least
-    # one character in four, since text that is all non-Latin still has its digits and
+    # one character in three, since text that is all non-Latin still has its digits and
     # delimiters), (almost) none on the other; a stray NUL byte is not UTF-16.
-    enough = max(1, len(sample) // 8)
+    enough = max(2, len(sample) // 6)
     if odd >= enough and even * 4 <= odd:
         return "utf-16-le", _NULS
     if even >= enough and odd * 4 <= even:

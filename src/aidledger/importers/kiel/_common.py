@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import NamedTuple, TypeVar
 
 from aidledger.catalog import Catalog
-from aidledger.errors import FieldError, LoadError
+from aidledger.errors import FieldError, LoadError, located
 from aidledger.importers.kiel._input import Row, Table
 from aidledger.importers.kiel._rules import (
     EMPTY,
@@ -225,7 +225,4 @@ class Import:
         try:
             return Record(status=Status.PLEDGED, **fields)  # type: ignore[arg-type]
         except FieldError as error:
-            value = error.value if isinstance(error.value, str) else repr(error.value)
-            raise LoadError(
-                error.reason, file=self.file, line=row.line, field=error.field, value=value
-            ) from None
+            raise located(error, file=self.file, line=row.line) from None
