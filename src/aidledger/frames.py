@@ -117,7 +117,9 @@ def to_pandas(
 def to_arrow(records: Sequence[Mapping[str, Any]], table: str) -> pyarrow.Table:
     """*records* of *table* as an Arrow table: amounts ``decimal128`` (``decimal256``
     beyond 38 digits) with the scale the data needs, dates ``date32``, counts ``int64``,
-    flags ``bool``, text ``string``."""
+    flags ``bool``, text ``string``. A ledger's table also keeps, in its metadata, the
+    places each amount was written with (a decimal column has one scale for all rows),
+    so that ``aidledger.load`` reads back the ledger written."""
     pa = _import("pyarrow", "arrow")
     kinds = {"date": pa.date32(), "count": pa.int64(), "flag": pa.bool_(), "text": pa.string()}
     schema = SCHEMAS[table]
@@ -126,7 +128,12 @@ def to_arrow(records: Sequence[Mapping[str, Any]], table: str) -> pyarrow.Table:
         values = [record[column] for record in records]
         kind_type = _decimal_type(pa, values) if kind == "amount" else kinds[kind]
         arrays.append(pa.array(values, type=kind_type))
-    return pa.Table.from_arrays(arrays, names=list(schema))
+    metadata = None
+    if table == "ledger":
+        from aidledger._parquet import places_metadata
+
+        metadata = places_metadata(records) or None
+    return pa.Table.from_arrays(arrays, names=list(schema), metadata=metadata)
 
 
 def _decimal_type(pa: Any, values: Iterable[Decimal | None]) -> Any:

@@ -1,7 +1,8 @@
 """Loading and saving ledgers, and the ledger bundled with the library.
 
 The format is chosen by the file's extension: ``.csv`` (DESIGN 4.1), ``.json`` and
-``.jsonl`` (4.2). Loading is all-or-nothing: the first malformed value stops it with a
+``.jsonl`` (4.2); ``.parquet`` files written by ``Ledger.write_parquet`` load too.
+Loading is all-or-nothing: the first malformed value stops it with a
 :class:`~aidledger.errors.LoadError` that names file, line or record, field and value.
 Saving is atomic: the ledger is written to a temporary file beside the target, flushed to
 disk, then renamed over it, so a crash never leaves half a ledger behind.
@@ -22,7 +23,7 @@ from aidledger._csvread import read_csv
 from aidledger._table import RecordTable, bulk
 from aidledger.catalog import Catalog, default_catalog
 from aidledger.errors import LoadError
-from aidledger.ledger import Ledger
+from aidledger.ledger import COLUMNAR_FROM, Ledger, check_engine, columnar_available
 from aidledger.model import COLUMNS
 
 __all__ = ["BUNDLED", "FORMATS", "bundled", "load", "replacing", "save"]
@@ -31,15 +32,19 @@ __all__ = ["BUNDLED", "FORMATS", "bundled", "load", "replacing", "save"]
 BUNDLED = "aidledger/data/ledger.csv"
 #: The file extensions aidledger reads and writes.
 FORMATS = (".csv", ".json", ".jsonl")
+#: The file extensions aidledger reads: Parquet as ``Ledger.write_parquet`` writes it.
+READ_FORMATS = (*FORMATS, ".parquet")
+# About the bytes of CSV that COLUMNAR_FROM records take (benchmarks/generate.py's ~120).
+_COLUMNAR_BYTES = COLUMNAR_FROM * 100
 
 Reader = Callable[[str | os.PathLike[str], Callable[[str], str | None]], RecordTable]
 
 
-def _format(path: str | os.PathLike[str]) -> str:
+def _format(path: str | os.PathLike[str], formats: tuple[str, ...] = FORMATS) -> str:
     suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
+    if suffix not in formats:
         raise LoadError(
-            f"has no known ledger extension ({', '.join(FORMATS)})", file=os.fspath(path)
+            f"has no known ledger extension ({', '.join(formats)})", file=os.fspath(path)
         )
     return suffix
 
@@ -47,35 +52,67 @@ def _format(path: str | os.PathLike[str]) -> str:
 def _reader(suffix: str) -> Reader:
     if suffix == ".csv":
         return read_csv
+    if suffix == ".parquet":
+        from aidledger import _parquet
+
+        return _parquet.read_parquet
     # JSON goes through cattrs, which `import aidledger` does not need to load.
     from aidledger import _jsonio
 
     return _jsonio.read_json if suffix == ".json" else _jsonio.read_jsonl
 
 
-def load(*paths: str | os.PathLike[str], catalog: Catalog | None = None) -> Ledger:
-    """Load one or more ledger files (``.csv``, ``.json``, ``.jsonl``) into one ledger.
+def load(
+    *paths: str | os.PathLike[str], catalog: Catalog | None = None, engine: str = "auto"
+) -> Ledger:
+    """Load one or more ledger files (``.csv``, ``.json``, ``.jsonl``, ``.parquet``) into
+    one ledger.
 
     Records keep file order, and files the order given: that settles ties between
-    records of one pledge on the same day (DESIGN 3.1).
+    records of one pledge on the same day (DESIGN 3.1). *engine* (``auto``, ``python``
+    or ``columnar``) chooses how the files are read and the ledger counted: the columnar
+    engine (extra ``fast``) for large ledgers, by default; the answers and the errors
+    are the same (docs/embedding.md, "Large ledgers").
     """
     if not paths:
         raise TypeError("load() needs at least one path")
+    check_engine(engine)
     catalog = catalog if catalog is not None else default_catalog()
-    table = RecordTable()
+    suffixes = [_format(path, READ_FORMATS) for path in paths]
+
+    def read() -> RecordTable:
+        table = RecordTable()
+        for path, suffix in zip(paths, suffixes, strict=True):
+            table.extend(_reader(suffix)(path, catalog.resolve))
+        return table
+
     with bulk():
-        for path in paths:
-            table.extend(_reader(_format(path))(path, catalog.resolve))
-        return Ledger._from_table(table, catalog)
+        if _reads_columns(engine, paths):
+            from aidledger import _arrowread
+
+            columns, index = _arrowread.load_columns(paths, catalog.resolve, read)
+            return Ledger._from_columns(columns, catalog, engine, index)
+        return Ledger._from_table(read(), catalog, engine)
 
 
-def bundled() -> Ledger:
+def _reads_columns(engine: str, paths: tuple[str | os.PathLike[str], ...]) -> bool:
+    """Whether files are read into columns (for the columnar engine)."""
+    if engine != "auto":
+        return engine == "columnar"
+    size = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            size += os.path.getsize(path)
+    return size >= _COLUMNAR_BYTES and columnar_available()
+
+
+def bundled(engine: str = "auto") -> Ledger:
     """The ledger shipped with aidledger: US security assistance from 2022-02-24 to
     2023-01-06 and the facts of the seed article, every record citing its source."""
     with resources.as_file(resources.files("aidledger") / "data" / "ledger.csv") as path:
         catalog = default_catalog()
         table = read_csv(path, catalog.resolve, name=BUNDLED)
-    return Ledger._from_table(table, catalog)
+    return Ledger._from_table(table, catalog, engine)
 
 
 def save(

@@ -1,0 +1,245 @@
+"""When each record counts, and how: the columnar engine's one pass over the columns.
+
+A record is in force from its date until its pledge's next record takes over. What it
+adds in that span depends on the packages above it, which stop changing what they show
+(committed, valued, reported) from a day on: their *steady* day. So a committed record's
+span splits in two: from the steady day on it counts as the packages show at the end of
+the ledger (**fixed**: summed into running figures once), before it, it is worked out on
+each day asked (**moving**: a cycle, a package that appears or is cancelled later). Other
+records (discussed, stated) count the same whatever is above them.
+
+:func:`prepare` works all that out with a handful of sorts and pointer-doubling passes
+(``_chains``), and keeps only what the questions need.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from aidledger._chains import Steps, ancestors, cut, fold_up, on_cycles, stable_order
+from aidledger._columns import CONSIDERING, DELIVERED, PLEDGED, REPORTED, REQUESTED
+from aidledger._shares import Chain, Family, Layout, Shares
+
+if TYPE_CHECKING:
+    from aidledger._columns import Columns
+    from aidledger._engine import Party
+
+__all__ = ["NEVER", "Moving", "Spans", "Timeline", "prepare", "shares_of", "steps_of"]
+
+Ints = npt.NDArray[np.integer[Any]]
+Rows = npt.NDArray[np.integer[Any]]
+Flags = npt.NDArray[np.bool_]
+
+#: The day a pledge's last record stops counting: never.
+NEVER = np.iinfo(np.int32).max
+
+
+class Spans:
+    """Records of one kind, each in force over the days ``[start, end)``."""
+
+    __slots__ = ("end", "party", "rows", "start")
+
+    def __init__(self, rows: Rows, start: Rows, end: Rows, party: Rows) -> None:
+        self.rows, self.start, self.end, self.party = rows, start, end, party
+
+    def on(self, day: int) -> Flags:
+        """Which of them are in force on *day*."""
+        return (self.start <= day) & (day < self.end)
+
+
+class Moving:
+    """The spans worked out on the day asked, and the pledges that decides: theirs and
+    every package above them (``nodes``, in code order), with their package links among
+    themselves and their records in (pledge, date) order for lookups by day."""
+
+    __slots__ = ("key", "link", "local", "node_rows", "nodes", "spans")
+
+    def __init__(self, spans: Spans, nodes: Ints, local: Ints, link: Ints, key: Ints,
+                 node_rows: Rows) -> None:  # fmt: skip
+        self.spans, self.nodes, self.local, self.link = spans, nodes, local, link
+        self.key, self.node_rows = key, node_rows
+
+
+class Timeline:
+    """What :func:`prepare` found (see the module docstring)."""
+
+    def __init__(self, columns: Columns) -> None:
+        self.columns = columns
+        size = len(columns)
+        date = columns.date
+        self.low = int(date.min()) if size else 0
+        #: Day offsets run from 0 (the first record's day) to span - 1.
+        self.span = (int(date.max()) - self.low + 2) if size else 2
+        self.order: Rows = np.zeros(0, dtype=np.int32)
+        self.party: Rows = np.zeros(0, dtype=np.int32)
+        self.parties: list[Party] = []
+        self.first_day: Ints = np.zeros(0, dtype=np.int64)
+        self.since: Rows = np.zeros(0, dtype=np.int32)  # each pledge's commitment date
+        self.since_days: Rows = np.zeros(0, dtype=np.int32)
+        self.layout: Layout
+        #: Running sums of the fixed spans, by family ("keyed" is summed when asked).
+        self.steps: dict[str, Steps] = {}
+        #: The fixed spans' money, with its days: for the ``keyed`` sums.
+        self.money: tuple[Family, Rows, Rows]
+        self.cited: Spans
+        self.discussed: Spans
+        self.reported: Spans
+        self.moving: Moving
+
+
+def prepare(columns: Columns) -> Timeline:
+    """Sort the records, follow the packages, and split the records into spans."""
+    timeline = Timeline(columns)
+    following, final, changed = _order(timeline)
+    _parties(timeline)
+    link, steady, shown = _packages(timeline, final, changed)
+    _spans(timeline, following, link, steady, shown)
+    return timeline
+
+
+def _order(t: Timeline) -> tuple[Rows, Rows, Ints]:
+    """Sort by (pledge, date, input order): each record's next date (when the next
+    record of its pledge takes over), each pledge's last record and last change."""
+    c = t.columns
+    size = len(c)
+    date = c.date
+    order = stable_order(c.pledge.astype(np.int64) * t.span + (date - t.low)).astype(np.int32)
+    t.order = order
+    pledge, day = c.pledge[order], date[order]
+    same = pledge[1:] == pledge[:-1]
+    following = np.empty(size, dtype=np.int32)
+    if size:
+        following[order[:-1]] = np.where(same, day[1:], NEVER)
+        following[order[-1]] = NEVER
+    ends = np.flatnonzero(np.concatenate([~same, [True]])) if size else np.zeros(0, np.intp)
+    starts = np.concatenate([[0], ends[:-1] + 1]) if size else ends
+    status = c.status[order]
+    committed = (status == PLEDGED) | (status == DELIVERED)
+    # The commitment date: the first committed record (else the first record).
+    since = day[starts]
+    positions = np.flatnonzero(committed)
+    if len(positions):
+        owners = pledge[positions]
+        head = np.concatenate([[True], owners[1:] != owners[:-1]])
+        since[owners[head]] = day[positions[head]]
+    t.since = since
+    # The day each pledge last changed what it shows the items below it.
+    shown = committed | (status == REPORTED) * 2 | c.amount.present[order] * 4
+    changed = np.zeros(len(c.ids), dtype=np.int32)
+    if size:
+        moved = np.concatenate([[True], ~same | (shown[1:] != shown[:-1])])
+        positions = np.flatnonzero(moved)
+        owners = pledge[positions]
+        last = np.concatenate([owners[1:] != owners[:-1], [True]])
+        changed[owners[last]] = day[positions[last]]
+    return following, order[ends], changed
+
+
+def _parties(t: Timeline) -> None:
+    """Each record's party code; each party's first day; the commitment days."""
+    c = t.columns
+    width = max(1, len(c.recipients))
+    combined = c.donor.astype(np.int64) * width + c.recipient
+    used = np.bincount(combined, minlength=max(1, len(c.donors)) * width) > 0
+    t.party = (np.cumsum(used) - 1)[combined].astype(np.int32)
+    t.parties = [
+        (c.donors[code // width], c.recipients[code % width])
+        for code in np.flatnonzero(used).tolist()
+    ]
+    first = np.full(len(t.parties), NEVER, dtype=np.int64)
+    np.minimum.at(first, t.party, c.date)
+    t.first_day = first
+    t.since_days = np.unique(t.since)
+    t.layout = Layout(c, len(t.parties), len(t.since_days))
+
+
+def _packages(t: Timeline, final: Rows, changed: Ints) -> tuple[Ints, Ints, Chain]:
+    """Each pledge's package (if it names one that exists), its steady day (when it
+    and every package above it stop changing: never, below a cycle), and what the
+    packages above it show once steady (as the ledger ends)."""
+    c = t.columns
+    named = c.part_of[final]
+    link = np.where((named >= 0) & (named < len(c.ids)), named, -1).astype(np.int32)
+    _, endless = on_cycles(link)
+    (steady,) = fold_up(np.where(endless, -1, link), [changed], ["max"])
+    steady[endless] = NEVER
+    status = c.status[final]
+    target = np.maximum(link, 0)
+    above = np.where((link >= 0) & (status[target] != REPORTED), link, -1)
+    cycle, _ = on_cycles(above)
+    committed = (status == PLEDGED) | (status == DELIVERED)
+    ok, priced = fold_up(cut(above, cycle), [committed, c.amount.present[final]], ["and", "or"])
+    held = np.maximum(above, 0)
+    return link, steady, Chain(above >= 0, ok[held], priced[held])
+
+
+def _spans(t: Timeline, following: Rows, link: Ints, steady: Ints, shown: Chain) -> None:
+    c = t.columns
+    status, date = c.status, c.date
+    alive = date < following
+    committed = alive & ((status == PLEDGED) | (status == DELIVERED))
+    package = link[c.pledge]
+    settled = np.where(package >= 0, steady[np.maximum(package, 0)], -1)
+    start = np.maximum(date, settled).astype(np.int32)
+    fixed = np.flatnonzero(committed & (start < following)).astype(np.int32)
+    pledge = c.pledge[fixed]
+    chain = Chain(shown.under[pledge], shown.committed[pledge], shown.valued[pledge])
+    found = shares_of(t, fixed, chain)
+    begin, end = start[fixed], following[fixed]
+    for name in ("systems", "counts", "money"):
+        family = found.family(name)
+        t.steps[name] = steps_of(family, begin, end, t.low, t.span)
+        if name == "money":
+            t.money = (found.keyed(family), begin, end)
+        del family  # (each family's changes go as soon as they are summed)
+    cited = fixed[found.active]
+    t.cited = Spans(cited, start[cited], following[cited], t.party[cited])
+    moving = np.flatnonzero(committed & (package >= 0) & (date < np.minimum(following, settled)))
+    moving = moving.astype(np.int32)
+    until = np.minimum(following[moving], settled[moving]).astype(np.int32)
+    spans = Spans(moving, date[moving], until, t.party[moving])
+    t.moving = _moving(t, spans, link)
+    t.discussed = _plain(t, alive & ((status == REQUESTED) | (status == CONSIDERING)), following)
+    t.reported = _plain(t, alive & (status == REPORTED), following)
+
+
+def _plain(t: Timeline, mask: Flags, following: Rows) -> Spans:
+    rows = np.flatnonzero(mask).astype(np.int32)
+    return Spans(rows, t.columns.date[rows], following[rows], t.party[rows])
+
+
+def shares_of(t: Timeline, rows: Rows, chain: Chain) -> Shares:
+    """What *rows* (records in force) add under *chain* (see ``_shares``)."""
+    since = np.searchsorted(t.since_days, t.since[t.columns.pledge[rows]]).astype(np.int32)
+    return Shares(t.columns, rows, t.party[rows], since, chain, t.layout)
+
+
+def steps_of(family: Family, start: Rows, end: Rows, low: int, span: int) -> Steps:
+    """Running sums of a family's changes: each share added on the day its span starts,
+    taken back on the day it ends."""
+    begin = start[family.entries] - low
+    finish = end[family.entries]
+    ends = np.flatnonzero(finish < NEVER)
+    group = np.concatenate([family.group, family.group[ends]])
+    day = np.concatenate([begin, finish[ends] - low])
+    changes = [np.concatenate([figure, -figure[ends]]) for figure in family.figures]
+    return Steps(group, day, changes, span)
+
+
+def _moving(t: Timeline, spans: Spans, link: Ints) -> Moving:
+    c = t.columns
+    wanted = np.zeros(len(c.ids), dtype=np.bool_)
+    wanted[c.pledge[spans.rows]] = True
+    nodes = np.flatnonzero(ancestors(link, wanted)).astype(np.int64)
+    local = np.full(len(c.ids), -1, dtype=np.int64)
+    local[nodes] = np.arange(len(nodes))
+    above = link[nodes]
+    node_link = np.where(above >= 0, local[np.maximum(above, 0)], -1)
+    positions = np.flatnonzero(local[c.pledge[t.order]] >= 0)
+    node_rows = t.order[positions]
+    owner = local[c.pledge[node_rows]]
+    key = owner * t.span + (c.date[node_rows] - t.low)
+    return Moving(spans, nodes, local, node_link, key, node_rows)
