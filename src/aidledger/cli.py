@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 from aidledger.errors import AidLedgerError
 from aidledger.fx import RateTable, ecb_rates, load_rates
 from aidledger.io import bundled, load
-from aidledger.ledger import Ledger
+from aidledger.ledger import ENGINES, Ledger
 from aidledger.model import check_territory
 from aidledger.money import check_currency
 
@@ -73,6 +73,7 @@ def _parser() -> _Parser:
         "ledgers", nargs="*", metavar="LEDGER", help="ledger files (.csv, .json, .jsonl)"
     )
     _scope_options(summary)
+    _engine_option(summary)
     summary.add_argument("--locale", default="en", help="language of names and numbers")
     summary.add_argument("--format", choices=("text", "markdown", "html", "json"), default="text")
 
@@ -91,6 +92,7 @@ def _parser() -> _Parser:
     state.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the table: .csv, .json or .parquet"
     )
+    _engine_option(state)
 
     validate = commands.add_parser(
         "validate",
@@ -100,6 +102,7 @@ def _parser() -> _Parser:
     )
     validate.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
     _rate_options(validate, currency=False)
+    _engine_option(validate)
 
     convert = commands.add_parser(
         "convert",
@@ -125,6 +128,7 @@ def _parser() -> _Parser:
     )
     plot.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
     _scope_options(plot)
+    _engine_option(plot)
     plot.add_argument("--locale", default="en", help="language of labels, names and numbers")
     plot.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the chart: .png, .svg or .pdf"
@@ -227,6 +231,16 @@ def _scope_options(parser: argparse.ArgumentParser) -> None:
     _rate_options(parser, currency=True)
 
 
+def _engine_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="how to read and count: python, columnar (pip install 'aidledger[fast]'), or "
+        "auto: columnar for large ledgers when installed (the answers are the same)",
+    )
+
+
 def _rate_options(parser: argparse.ArgumentParser, currency: bool) -> None:
     if currency:
         parser.add_argument(
@@ -266,13 +280,13 @@ def _rates(args: argparse.Namespace) -> RateTable | None:
     return load_rates(args.rates, backfill=args.backfill_rates)
 
 
-def _ledger(paths: Sequence[str]) -> Ledger:
-    return load(*paths) if paths else bundled()
+def _ledger(paths: Sequence[str], engine: str = "auto") -> Ledger:
+    return load(*paths, engine=engine) if paths else bundled(engine)
 
 
 def _summarized(args: argparse.Namespace) -> Summary:
     """The summary that ``summary`` and ``plot`` ask for: ledgers, scope and currency."""
-    return _ledger(args.ledgers).summarize(
+    return _ledger(args.ledgers, args.engine).summarize(
         as_of=args.as_of,
         donors=args.donor,
         currency=args.currency,
@@ -302,7 +316,7 @@ def _state(args: argparse.Namespace) -> int:
         )
     from aidledger.frames import write_table
 
-    table = _ledger(args.ledgers).state(as_of=args.as_of)
+    table = _ledger(args.ledgers, args.engine).state(as_of=args.as_of)
     try:
         write_table(table.to_records(), "state", args.output)
     except OSError as error:
@@ -313,7 +327,7 @@ def _state(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from aidledger.validate import Severity
 
-    problems = _ledger(args.ledgers).validate(rates=_rates(args))
+    problems = _ledger(args.ledgers, args.engine).validate(rates=_rates(args))
     for problem in problems:
         sys.stdout.write(f"{problem}\n")
     counts = dict.fromkeys(Severity, 0)
