@@ -15,6 +15,8 @@ Arrow arrays become numpy arrays through their buffers: ``Array.to_numpy`` (like
 
 from __future__ import annotations
 
+import concurrent.futures
+import csv
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -48,9 +50,12 @@ __all__ = [
     "numbers",
 ]
 
-# The texts the pure reader accepts as an amount (DESIGN 4.1).
-_AMOUNT = r"^[0-9]+(\.[0-9]+)?$"
 _STATUS_CODES = {status.value: code for code, status in enumerate(STATUSES)}
+
+
+# The longest field the csv module (and so the pure CSV reader) takes, in characters: a
+# longer one is in doubt (a field of fewer bytes cannot have more characters).
+_FIELD_LIMIT = csv.field_size_limit()
 
 
 class Doubt(Exception):
@@ -162,6 +167,9 @@ def columns_of(parts: Sequence[Part], resolve: Callable[[str], str | None]) -> C
     for name in ("id", "date", "donor", "status"):
         if texts[name].null_count:
             raise Doubt  # a required field is blank
+    for name in ("id", "part_of", "source", "note", "authority"):
+        if (pc.max(pc.binary_length(texts[name])).as_py() or 0) > _FIELD_LIMIT:
+            raise Doubt  # (other fields' texts are checked one by one, or as numbers)
     origins = []
     start = 0
     for part in parts:
@@ -171,8 +179,24 @@ def columns_of(parts: Sequence[Part], resolve: Callable[[str], str | None]) -> C
         )
         start += part.size
     kept = {name: texts[name] for name in ("amount", "delivered_amount", "authority", "note")}
-    columns = Columns(
-        **_pledges(texts.pop("id"), texts.pop("part_of")),
+    # The ids (the most work: a hash of every one) are read on a thread of their own
+    # while this one reads the other columns: Arrow lets go of the GIL as it works.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pledges = pool.submit(_pledges, texts.pop("id"), texts.pop("part_of"))
+        others = _others(texts, resolve, width)
+        found = pledges.result()
+    columns = Columns(**found, **others, origins=origins,
+                      texts={name: _Texts(column) for name, column in kept.items()})  # fmt: skip
+    _check_rows(columns, kept)
+    pa.default_memory_pool().release_unused()
+    return columns
+
+
+def _others(
+    texts: dict[str, Any], resolve: Callable[[str], str | None], width: int
+) -> dict[str, Any]:
+    """Every column but the ids and part_of, checked and converted."""
+    return dict(
         **_dates(texts.pop("date")),
         **_statuses(texts.pop("status")),
         **_codes("donor", texts.pop("donor"), check_territory),
@@ -182,12 +206,7 @@ def columns_of(parts: Sequence[Part], resolve: Callable[[str], str | None]) -> C
         **_quantities(texts.pop("quantity"), texts.pop("delivered_quantity"), width),
         **_amounts(texts.pop("amount"), texts.pop("delivered_amount"), width),
         **_sources(texts.pop("source")),
-        origins=origins,
-        texts={name: _Texts(column) for name, column in kept.items()},
     )
-    _check_rows(columns, kept)
-    pa.default_memory_pool().release_unused()
-    return columns
 
 
 class _Texts:
@@ -263,6 +282,8 @@ def _recipients(column: Any) -> dict[str, Any]:
 def _systems(column: Any, resolve: Callable[[str], str | None]) -> dict[str, Any]:
     codes, distinct = _encode(column)
     _checked(distinct, check_text)
+    if max(map(len, distinct), default=0) > _FIELD_LIMIT:
+        raise Doubt
     keys = {name: resolve(name) or name for name in distinct}
     return {"system": codes, "systems": distinct, "system_keys": keys}
 
@@ -293,13 +314,21 @@ def _quantities(quantity: Any, delivered: Any, width: int) -> dict[str, Any]:
 
 
 def _decimals(column: Any, width: int) -> Exact:
-    """A column of plain decimal texts as exact limbs, each row with its places."""
+    """A column of plain decimal texts as exact limbs, each row with its places; any
+    other text (a sign, an exponent, a comma, a space) is in doubt."""
     present = _present(column)
     length = numbers(pc.binary_length(column)).astype(np.int64)
     point = numbers(pc.find_substring(column, "."), -1).astype(np.int64)
     dotted = point >= 0
-    places = np.where(dotted, length - point - 1, 0).astype(np.int32)
     digits = pc.replace_substring(column, ".", "", max_replacements=1) if dotted.any() else column
+    # Digits once the one point is dropped (a second one is left), the point inside.
+    if not numbers(pc.ascii_is_decimal(digits), 1).astype(np.bool_).all():
+        raise Doubt
+    if (dotted & ((point == 0) | (point == length - 1))).any():
+        raise Doubt
+    places = np.where(dotted, length - point - 1, 0).astype(np.int32)
+    if int(length.max(initial=0)) > _FIELD_LIMIT:
+        raise Doubt
     longest = int((length - dotted).max(initial=0))
     count = max(1, math.ceil(longest / width))
     limbs = []
@@ -314,18 +343,23 @@ def _decimals(column: Any, width: int) -> Exact:
 
 
 def _amounts(amount: Any, delivered: Any, width: int) -> dict[str, Any]:
-    said = pc.match_substring_regex(delivered, f"^{UNDISCLOSED.value}$")
+    word = UNDISCLOSED.value
+    said = pc.and_(
+        pc.match_substring(delivered, word), pc.equal(pc.binary_length(delivered), _length(word))
+    )
     hidden = numbers(said).astype(np.bool_)
     if hidden.any():
         delivered = pc.if_else(said, pa.nulls(len(delivered), pa.string()), delivered)
-    for column in (amount, delivered):
-        if not numbers(pc.match_substring_regex(column, _AMOUNT), 1).astype(np.bool_).all():
-            raise Doubt
     return {
         "amount": _decimals(amount, width),
         "delivered_amount": _decimals(delivered, width),
         "amount_undisclosed": hidden,
     }
+
+
+def _length(text: str) -> Any:
+    """The byte length of *text* as an Arrow scalar (made without ``pa.scalar``)."""
+    return pc.binary_length(constant_texts(text, 1))[0]
 
 
 def _check_rows(columns: Columns, texts: dict[str, Any]) -> None:
@@ -392,8 +426,12 @@ def _check_pledges(columns: Columns) -> None:
     heads = np.flatnonzero(np.r_[True, pledge[1:] > seen[:-1]])
     first_of[pledge[heads]] = heads
     first = first_of[pledge]
+    later = np.flatnonzero(first != np.arange(len(pledge)))  # rows after their pledge's first
+    if not len(later):
+        return
+    before = first[later]
     keys = {key: code for code, key in enumerate(sorted(set(columns.system_keys.values())))}
     key_of = np.array([keys[columns.system_keys[name]] for name in columns.systems] + [-1])
     for column in (columns.donor, columns.recipient, key_of[columns.system], columns.part_of):
-        if (column != column[first]).any():
+        if (column[later] != column[before]).any():
             raise Doubt

@@ -9,7 +9,10 @@
   (:func:`on_cycles`), and the links between pledges on a cycle are ignored
   (docs/counting-rules.md, "Packages").
 - :class:`Steps` holds figures that change on some days, by group, as running sums: the
-  figures of every group on any day are then one binary search each.
+  figures of every group on any day are then one binary search each. :class:`Spanned`
+  holds figures that count over spans of days: it sums them directly for the first day
+  asked, and makes running sums of them only when a second day is asked (a one-off
+  summary never pays for them).
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Steps", "ancestors", "cut", "fold_up", "on_cycles", "stable_order"]
+__all__ = ["Spanned", "Steps", "ancestors", "cut", "fold_up", "on_cycles", "stable_order"]
+
+#: The end of a span that never ends.
+NEVER = np.iinfo(np.int32).max
 
 Ints = npt.NDArray[np.integer[Any]]
 Index = npt.NDArray[np.integer[Any]]
@@ -182,3 +188,70 @@ class Steps:
         held = position >= starts
         position = position[held]
         return chosen[held], [running[position] for running in self._sums]
+
+
+class Spanned:
+    """Figures by group that each count over a span of days ``[begin, end)`` (offsets;
+    :data:`NEVER` for no end): see the module docstring."""
+
+    __slots__ = ("_asked", "_begin", "_end", "_figures", "_group", "_span", "_steps")
+
+    def __init__(
+        self, group: Ints, begin: Ints, end: Ints, figures: Sequence[npt.NDArray[Any]], span: int
+    ) -> None:
+        self._group, self._begin, self._end = group, begin, end
+        self._figures = list(figures)
+        self._span = span
+        self._asked: int | None = None
+        self._steps: Steps | None = None
+
+    def at(self, day: int) -> tuple[Ints, list[Ints]]:
+        """The groups with a figure counting on *day* (an offset), and their figures."""
+        if self._steps is None and self._asked in (None, day):
+            self._asked = day
+            return self._sums(day)
+        return self.steps().at(day)
+
+    def steps(self) -> Steps:
+        """The running sums (made once; the spans are let go)."""
+        if self._steps is None:
+            ends = np.flatnonzero(self._end < NEVER)
+            group = np.concatenate([self._group, self._group[ends]])
+            day = np.concatenate([self._begin, self._end[ends]])
+            changes = [np.concatenate([figure, -figure[ends]]) for figure in self._figures]
+            self._steps = Steps(group, day, changes, self._span)
+            self._group = self._begin = self._end = group[:0]
+            self._figures = []
+        return self._steps
+
+    def _sums(self, day: int) -> tuple[Ints, list[Ints]]:
+        on = np.flatnonzero((self._begin <= day) & (day < self._end))
+        if not len(on):
+            return self._group[:0].astype(np.int64), [np.zeros(0, np.int64) for _ in self._figures]
+        groups, codes = _dense(self._group[on])
+        order = stable_order(codes)
+        first = np.flatnonzero(np.concatenate([[True], np.diff(codes[order]) != 0]))
+        sums = []
+        for figure in self._figures:
+            if figure.dtype == np.int8:  # (a count: how many are 1)
+                sums.append(np.bincount(codes[figure[on] != 0], minlength=len(groups)))
+            else:
+                sums.append(np.add.reduceat(figure[on][order], first, dtype=np.int64))
+        return groups, sums
+
+
+def _dense(group: Ints) -> tuple[Ints, Ints]:
+    """The distinct groups (ascending) and each entry's position among them."""
+    if not len(group):
+        return group.astype(np.int64), np.zeros(0, dtype=np.intp)
+    highest = int(group.max())
+    if highest < 1 << 20:
+        used = np.bincount(group, minlength=highest + 1) > 0
+        position = np.cumsum(used) - 1
+        return np.flatnonzero(used).astype(np.int64), position[group]
+    order = stable_order(group)
+    ordered = group[order]
+    new = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+    codes = np.empty(len(group), dtype=np.intp)
+    codes[order] = np.cumsum(new) - 1
+    return ordered[new].astype(np.int64), codes

@@ -31,12 +31,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from aidledger._chains import Steps, cut, fold_up, on_cycles
+from aidledger._chains import cut, fold_up, on_cycles
 from aidledger._columns import DELIVERED, EPOCH, PLEDGED, REPORTED, STATUSES, Columns, day_number
 from aidledger._engine import Discussed, Money, Party, Totals
 from aidledger._exact import as_decimal, combine
 from aidledger._shares import Chain, Shares, group_sums
-from aidledger._timeline import prepare, shares_of, steps_of
+from aidledger._timeline import prepare, shares_of
 from aidledger.model import Record
 
 __all__ = ["Columnar", "build"]
@@ -58,7 +58,7 @@ class Columnar:
         timeline = self._timeline = prepare(columns)
         self.parties = timeline.parties
         self.layout = timeline.layout
-        self._steps = timeline.steps
+        self._fixed = timeline.fixed
 
     # --- a day's figures ------------------------------------------------------------------
 
@@ -106,8 +106,7 @@ class Columnar:
         found = self._by_day.get(key)
         if found is not None:
             return found  # type: ignore[no-any-return]
-        steps = self._keyed_sums() if name == "keyed" else self._steps[name]
-        groups, values = steps.at(offset)
+        groups, values = self._fixed[name].at(offset)
         moving = self._moving_on(offset)[0].family(name)
         extra_groups, extra = group_sums(moving.group, moving.figures)
         result: dict[int, list[int]] = {}
@@ -122,13 +121,6 @@ class Columnar:
             )
         self._by_day[key] = result
         return result
-
-    def _keyed_sums(self) -> Steps:
-        steps = self._steps.get("keyed")
-        if steps is None:
-            t = self._timeline
-            steps = self._steps["keyed"] = steps_of(*t.money, t.low, t.span)
-        return steps
 
     def _money(self, offset: int) -> dict[int, tuple[dict[str, Decimal], dict[str, Decimal]]]:
         """Each party's committed and delivered money by currency on the day."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from aidledger._chains import Steps, ancestors, cut, fold_up, on_cycles, stable_order
+from aidledger._chains import NEVER, Spanned, ancestors, cut, fold_up, on_cycles, stable_order
 from aidledger._columns import CONSIDERING, DELIVERED, PLEDGED, REPORTED, REQUESTED
 from aidledger._shares import Chain, Family, Layout, Shares
 
@@ -27,14 +27,11 @@ if TYPE_CHECKING:
     from aidledger._columns import Columns
     from aidledger._engine import Party
 
-__all__ = ["NEVER", "Moving", "Spans", "Timeline", "prepare", "shares_of", "steps_of"]
+__all__ = ["Moving", "Spans", "Timeline", "prepare", "shares_of", "spanned"]
 
 Ints = npt.NDArray[np.integer[Any]]
 Rows = npt.NDArray[np.integer[Any]]
 Flags = npt.NDArray[np.bool_]
-
-#: The day a pledge's last record stops counting: never.
-NEVER = np.iinfo(np.int32).max
 
 
 class Spans:
@@ -80,10 +77,8 @@ class Timeline:
         self.since: Rows = np.zeros(0, dtype=np.int32)  # each pledge's commitment date
         self.since_days: Rows = np.zeros(0, dtype=np.int32)
         self.layout: Layout
-        #: Running sums of the fixed spans, by family ("keyed" is summed when asked).
-        self.steps: dict[str, Steps] = {}
-        #: The fixed spans' money, with its days: for the ``keyed`` sums.
-        self.money: tuple[Family, Rows, Rows]
+        #: The figures of the fixed spans, by family (see ``_shares``).
+        self.fixed: dict[str, Spanned] = {}
         self.cited: Spans
         self.discussed: Spans
         self.reported: Spans
@@ -149,10 +144,19 @@ def _parties(t: Timeline) -> None:
         (c.donors[code // width], c.recipients[code % width])
         for code in np.flatnonzero(used).tolist()
     ]
-    first = np.full(len(t.parties), NEVER, dtype=np.int64)
-    np.minimum.at(first, t.party, c.date)
-    t.first_day = first
-    t.since_days = np.unique(t.since)
+    day = c.date.astype(np.int64) - t.low
+    if len(t.parties) * t.span <= 1 << 24:
+        # (A table of days by party: cheaper than a minimum by group.)
+        seen = np.bincount(t.party * t.span + day, minlength=len(t.parties) * t.span)
+        t.first_day = seen.reshape(len(t.parties), t.span).astype(np.bool_).argmax(axis=1)
+        t.first_day += t.low
+        t.since_days = np.flatnonzero(np.bincount(t.since - t.low, minlength=t.span)) + t.low
+    else:
+        first = np.full(len(t.parties), NEVER, dtype=np.int64)
+        np.minimum.at(first, t.party, c.date)
+        t.first_day = first
+        t.since_days = np.unique(t.since)
+    t.since_days = t.since_days.astype(np.int32)
     t.layout = Layout(c, len(t.parties), len(t.since_days))
 
 
@@ -191,10 +195,9 @@ def _spans(t: Timeline, following: Rows, link: Ints, steady: Ints, shown: Chain)
     begin, end = start[fixed], following[fixed]
     for name in ("systems", "counts", "money"):
         family = found.family(name)
-        t.steps[name] = steps_of(family, begin, end, t.low, t.span)
+        t.fixed[name] = spanned(family, begin, end, t)
         if name == "money":
-            t.money = (found.keyed(family), begin, end)
-        del family  # (each family's changes go as soon as they are summed)
+            t.fixed["keyed"] = spanned(found.keyed(family), begin, end, t)
     cited = fixed[found.active]
     t.cited = Spans(cited, start[cited], following[cited], t.party[cited])
     moving = np.flatnonzero(committed & (package >= 0) & (date < np.minimum(following, settled)))
@@ -217,16 +220,12 @@ def shares_of(t: Timeline, rows: Rows, chain: Chain) -> Shares:
     return Shares(t.columns, rows, t.party[rows], since, chain, t.layout)
 
 
-def steps_of(family: Family, start: Rows, end: Rows, low: int, span: int) -> Steps:
-    """Running sums of a family's changes: each share added on the day its span starts,
-    taken back on the day it ends."""
-    begin = start[family.entries] - low
+def spanned(family: Family, start: Rows, end: Rows, t: Timeline) -> Spanned:
+    """A family's figures, each counting over its record's span (as day offsets)."""
+    begin = start[family.entries] - t.low
     finish = end[family.entries]
-    ends = np.flatnonzero(finish < NEVER)
-    group = np.concatenate([family.group, family.group[ends]])
-    day = np.concatenate([begin, finish[ends] - low])
-    changes = [np.concatenate([figure, -figure[ends]]) for figure in family.figures]
-    return Steps(group, day, changes, span)
+    finish = np.where(finish < NEVER, finish - t.low, NEVER)
+    return Spanned(family.group, begin, finish, family.figures, t.span)
 
 
 def _moving(t: Timeline, spans: Spans, link: Ints) -> Moving:
