@@ -1,13 +1,13 @@
 """Arrow columns of text into checked numpy columns (:class:`~aidledger._columns.Columns`).
 
 The readers (CSV through ``pyarrow.csv``, Parquet) hand over every field as text, as a
-CSV file holds it: an Arrow string column per field, null for a blank. Each column is
-then checked as the pure-Python reader checks it, with the same functions of
-:mod:`aidledger.model` and :mod:`aidledger.money` applied to each *distinct* text (codes,
-dates, statuses, quantities repeat a lot), and amounts with one regular expression over
-the whole column. Anything it would not accept raises :class:`Doubt`: the caller then
-reads the files with the pure-Python reader, which names the file, line, field and
-value (so the message is the pure reader's own, word for word).
+CSV file holds it, dictionary-encoded: each row's code and the distinct texts (the CSV
+reader builds them as it parses, on every core). Each field is then checked on its
+distinct texts only, with the pure reader's own functions (:mod:`aidledger.model`,
+:mod:`aidledger.money`): dates, codes, statuses and quantities repeat a lot, and amounts
+are checked as a vectorised whole. Anything the pure reader would refuse raises
+:class:`Doubt`; the caller then reads the files with the pure-Python reader, which names
+file, line, field and value (its message, word for word).
 
 Arrow arrays become numpy arrays through their buffers: ``Array.to_numpy`` (like
 ``pa.array`` and ``pa.scalar``) imports pandas when it is installed, a fifth of a second.
@@ -15,10 +15,10 @@ Arrow arrays become numpy arrays through their buffers: ``Array.to_numpy`` (like
 
 from __future__ import annotations
 
-import concurrent.futures
 import csv
 import math
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from aidledger._columns import STATUSES, Columns, day_number
-from aidledger._exact import Exact, limb_width
+from aidledger._exact import Exact, limb_width, smallest
 from aidledger._table import Origin
 from aidledger.model import (
     COLUMNS,
@@ -50,9 +50,9 @@ __all__ = [
     "numbers",
 ]
 
+Codes = npt.NDArray[np.integer[Any]]
 _STATUS_CODES = {status.value: code for code, status in enumerate(STATUSES)}
-
-
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 # The longest field the csv module (and so the pure CSV reader) takes, in characters: a
 # longer one is in doubt (a field of fewer bytes cannot have more characters).
 _FIELD_LIMIT = csv.field_size_limit()
@@ -63,11 +63,14 @@ class Doubt(Exception):
 
 
 class Part:
-    """One file's records as Arrow text columns (``None`` for a column the file lacks),
-    with where each came from."""
+    """One file's records as Arrow text columns (dictionary-encoded or plain; a field
+    the file lacks is absent), how many, and where each came from."""
 
     def __init__(self, fields: dict[str, Any], size: int, origin: Origin) -> None:
         self.fields, self.size, self.origin = fields, size, origin
+
+
+# --- Arrow to numpy, without pandas ------------------------------------------------------
 
 
 def numbers(column: Any, fill: int = 0) -> npt.NDArray[Any]:
@@ -95,24 +98,25 @@ def _bits(buffer: Any, offset: int, size: int) -> npt.NDArray[np.bool_]:
     return bits[offset : offset + size].astype(np.bool_)
 
 
-def _present(column: Any) -> npt.NDArray[np.bool_]:
-    return numbers(pc.is_valid(column)).astype(np.bool_)
+def arrow_flags(values: npt.NDArray[np.bool_]) -> Any:
+    """A numpy array of flags as an Arrow boolean array, from its bits."""
+    bits = np.packbits(values, bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
 
 
-def _dictionary(column: Any) -> tuple[npt.NDArray[np.integer[Any]], Any]:
-    """Codes (-1 for null) and the Arrow array of distinct texts (first appearance)."""
-    encoded = pc.dictionary_encode(column)
-    chunks = encoded.chunks
-    if not chunks:
-        return np.zeros(0, dtype=np.int32), pa.chunked_array([], pa.string()).combine_chunks()
-    codes = numbers(pa.chunked_array([chunk.indices for chunk in chunks]), -1)
-    return codes.astype(np.int32), chunks[-1].dictionary
+def constant_texts(text: str, size: int) -> Any:
+    """An Arrow string array of *size* times *text*."""
+    data = text.encode() * size
+    offsets = np.arange(size + 1, dtype=np.int32) * len(text.encode())
+    return pa.Array.from_buffers(
+        pa.string(), size, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
 
 
-def _encode(column: Any) -> tuple[npt.NDArray[np.integer[Any]], list[str]]:
-    """Codes (-1 for null) and the distinct texts, in order of first appearance."""
-    codes, distinct = _dictionary(column)
-    return codes, distinct.to_pylist()
+def arrow_ints(values: npt.NDArray[Any]) -> Any:
+    """A numpy array as an Arrow int64 array, from its buffer."""
+    data = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
 
 
 class ArrowTexts(Sequence[str]):
@@ -140,93 +144,117 @@ class ArrowTexts(Sequence[str]):
         return self._all
 
 
-def _checked(texts: list[str], check: Callable[[str], Any]) -> list[Any]:
-    try:
-        return [check(text) for text in texts]
-    except ValueError:
-        raise Doubt from None
+class _CodedTexts:
+    """A text column held as codes into distinct texts (``_columns.Texts``)."""
+
+    def __init__(self, codes: Codes, distinct: Sequence[str]) -> None:
+        self._codes, self._distinct = codes, distinct
+
+    def all(self) -> list[str]:
+        lookup = np.array([*self._distinct, ""], dtype=object)
+        return list(lookup[self._codes])
+
+    def at(self, row: int) -> str:
+        code = int(self._codes[row])
+        return self._distinct[code] if code >= 0 else ""
+
+
+# --- the columns ----------------------------------------------------------------------------
+
+
+class _Field:
+    """One field of every record: each row's code (-1 for a blank) and the distinct
+    texts (in order of first appearance), as an Arrow array and as Python strings."""
+
+    def __init__(self, column: Any) -> None:
+        column = column.unify_dictionaries()
+        chunks = column.chunks
+        self.codes = smallest(
+            numbers(pa.chunked_array([c.indices for c in chunks], pa.int32()), -1)
+        )
+        self.values = chunks[-1].dictionary if chunks else pa.nulls(0, pa.string())
+        self._texts: list[str] | None = None
+
+    @property
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            self._texts = self.values.to_pylist()
+        return self._texts
+
+    def longest(self) -> int:
+        return int(pc.max(pc.binary_length(self.values)).as_py() or 0)
+
+    def checked(self, check: Callable[[str], Any]) -> list[Any]:
+        """Each distinct text as the pure reader's *check* reads it."""
+        try:
+            return [check(text) for text in self.texts]
+        except ValueError:
+            raise Doubt from None
+
+    def lookup(self, values: npt.NDArray[Any], blank: Any) -> npt.NDArray[Any]:
+        """Each row's value among *values* (one per distinct text), *blank* for none."""
+        table: npt.NDArray[Any] = np.concatenate([values, np.array([blank], values.dtype)])
+        found: npt.NDArray[Any] = table[self.codes]
+        return found
+
+
+def _field(parts: Sequence[Part], name: str) -> _Field:
+    """A field of every part's records, one dictionary-encoded chunked array."""
+    chunks: list[Any] = []
+    for part in parts:
+        column = part.fields.get(name)
+        if column is None:
+            column = pa.nulls(part.size, _DICTIONARY)
+        for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+            if not pa.types.is_dictionary(chunk.type):
+                chunk = pc.dictionary_encode(chunk.cast(pa.string()))
+            chunks.append(chunk.cast(_DICTIONARY))
+    return _Field(pa.chunked_array(chunks, _DICTIONARY))
 
 
 def columns_of(parts: Sequence[Part], resolve: Callable[[str], str | None]) -> Columns:
     """The checked columns of the records of *parts* (files in the order given)."""
-    size = sum(part.size for part in parts)
-    width = limb_width(size)
-
-    def field(name: str) -> Any:
-        chunks: list[Any] = []
+    width = limb_width(sum(part.size for part in parts))
+    fields = {}
+    pool = pa.default_memory_pool()
+    for name in COLUMNS:
+        fields[name] = _field(parts, name)
         for part in parts:
-            column = part.fields.get(name)
-            if column is None:
-                column = pa.nulls(part.size, pa.string())
-            chunks.extend(column.chunks if isinstance(column, pa.ChunkedArray) else [column])
-        return pa.chunked_array(chunks, pa.string())
-
-    texts = {name: field(name) for name in COLUMNS}
-    for part in parts:
-        part.fields.clear()  # (each column goes as soon as it is read)
+            part.fields.pop(name, None)  # (each column goes once it is held as codes)
+        pool.release_unused()  # (and its memory with it, for the arrays that follow)
     for name in ("id", "date", "donor", "status"):
-        if texts[name].null_count:
+        if (fields[name].codes < 0).any():
             raise Doubt  # a required field is blank
-    for name in ("id", "part_of", "source", "note", "authority"):
-        if (pc.max(pc.binary_length(texts[name])).as_py() or 0) > _FIELD_LIMIT:
-            raise Doubt  # (other fields' texts are checked one by one, or as numbers)
-    origins = []
-    start = 0
+    for name in ("id", "part_of", "source", "note", "authority", "system"):
+        if fields[name].longest() > _FIELD_LIMIT:
+            raise Doubt  # (a longer code, date or number is refused anyway)
+    origins, start = [], 0
     for part in parts:
         origin = part.origin
-        origins.append(
-            Origin(origin.file, start, start + part.size, origin.first_line, origin.lines)
-        )
-        start += part.size
-    kept = {name: texts[name] for name in ("amount", "delivered_amount", "authority", "note")}
-    # The ids (the most work: a hash of every one) are read on a thread of their own
-    # while this one reads the other columns: Arrow lets go of the GIL as it works.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pledges = pool.submit(_pledges, texts.pop("id"), texts.pop("part_of"))
-        others = _others(texts, resolve, width)
-        found = pledges.result()
-    columns = Columns(**found, **others, origins=origins,
-                      texts={name: _Texts(column) for name, column in kept.items()})  # fmt: skip
-    _check_rows(columns, kept)
-    pa.default_memory_pool().release_unused()
+        stop = start + part.size
+        origins.append(Origin(origin.file, start, stop, origin.first_line, origin.lines))
+        start = stop
+    amount, paid = fields["amount"], fields["delivered_amount"]
+    columns = Columns(
+        **_pledges(fields["id"], fields["part_of"]),
+        **_codes(fields, resolve),
+        **_quantities(fields["quantity"], fields["delivered_quantity"], width),
+        **_amounts(amount, paid, width),
+        origins=origins,
+        texts={
+            name: _CodedTexts(fields[name].codes, ArrowTexts(fields[name].values))
+            for name in ("amount", "delivered_amount", "note", "authority")
+        },
+    )
+    _check_rows(columns, amount, paid)
+    pool.release_unused()
     return columns
 
 
-def _others(
-    texts: dict[str, Any], resolve: Callable[[str], str | None], width: int
-) -> dict[str, Any]:
-    """Every column but the ids and part_of, checked and converted."""
-    return dict(
-        **_dates(texts.pop("date")),
-        **_statuses(texts.pop("status")),
-        **_codes("donor", texts.pop("donor"), check_territory),
-        **_recipients(texts.pop("recipient")),
-        **_systems(texts.pop("system"), resolve),
-        **_codes("currency", texts.pop("currency"), check_currency, plural="currencies"),
-        **_quantities(texts.pop("quantity"), texts.pop("delivered_quantity"), width),
-        **_amounts(texts.pop("amount"), texts.pop("delivered_amount"), width),
-        **_sources(texts.pop("source")),
-    )
-
-
-class _Texts:
-    """A text column kept in Arrow, read only for a RecordTable or a record object."""
-
-    def __init__(self, column: Any) -> None:
-        self._column = column
-
-    def all(self) -> list[str]:
-        return [text or "" for text in self._column.to_pylist()]
-
-    def at(self, row: int) -> str:
-        return self._column[row].as_py() or ""
-
-
-def _pledges(ids: Any, part_of: Any) -> dict[str, Any]:
+def _pledges(ids: _Field, part_of: _Field) -> dict[str, Any]:
     """Pledge codes, and part_of codes into the same texts: ids first (in order of their
     first record), then the texts that name no pledge."""
-    pledge, known = _dictionary(ids)
-    package, named = _dictionary(part_of)
+    known, named = ids.values, part_of.values
     # Which pledge each name in part_of is: the ids are looked up among the few distinct
     # names (a small table), not every record's part_of among the ids.
     where = numbers(pc.index_in(known, value_set=named), -1)
@@ -235,88 +263,88 @@ def _pledges(ids: Any, part_of: Any) -> dict[str, Any]:
     code[where[hits]] = hits
     others = np.flatnonzero(code < 0)
     code[others] = len(known) + np.arange(len(others))
-    lookup = np.concatenate([code, [-1]]).astype(np.int32)  # (the last: a blank)
-    part = lookup[package]
     extra = pc.take(named, arrow_ints(others))
     return {
-        "pledge": pledge,
+        "pledge": ids.codes,
         "ids": ArrowTexts(known),
-        "part_of": part,
+        "part_of": part_of.lookup(code.astype(np.int32), -1),
         "names": ArrowTexts(pa.chunked_array([known, extra], pa.string())),
     }
 
 
-def _dates(column: Any) -> dict[str, Any]:
-    codes, distinct = _encode(column)
-    days = np.array([day_number(day) for day in _checked(distinct, parse_date)], np.int32)
-    return {"date": days[codes] if len(days) else codes}
+def _codes(fields: dict[str, _Field], resolve: Callable[[str], str | None]) -> dict[str, Any]:
+    """The coded fields, each distinct text checked as the pure reader checks it."""
+    days = [day_number(day) for day in fields["date"].checked(parse_date)]
+    statuses = fields["status"].checked(_status)
+    recipient = fields["recipient"]
+    recipients = list(recipient.checked(check_territory))
+    if "UA" not in recipients:
+        recipients.append("UA")  # a blank recipient is Ukraine
+    ukraine = recipients.index("UA")
+    systems = fields["system"].checked(check_text)
+    currency, donor, source = fields["currency"], fields["donor"], fields["source"]
+    return {
+        "date": fields["date"].lookup(np.array(days, dtype=np.int32), 0),
+        "status": fields["status"].lookup(np.array(statuses, dtype=np.int8), -1),
+        "donor": donor.codes,
+        "donors": donor.checked(check_territory),
+        "recipient": recipient.lookup(np.arange(len(recipient.texts), dtype=np.int32), ukraine),
+        "recipients": recipients,
+        "system": fields["system"].codes,
+        "systems": systems,
+        "system_keys": {name: resolve(name) or name for name in systems},
+        "currency": currency.codes,
+        "currencies": currency.checked(check_currency),
+        "source": source.codes,
+        "sources": ArrowTexts(source.values),
+    }
 
 
-def _statuses(column: Any) -> dict[str, Any]:
-    codes, distinct = _encode(column)
-    if any(text not in _STATUS_CODES for text in distinct):
-        raise Doubt
-    lookup = np.array([_STATUS_CODES[text] for text in distinct], dtype=np.int8)
-    return {"status": lookup[codes] if len(lookup) else codes.astype(np.int8)}
+def _status(text: str) -> int:
+    if text not in _STATUS_CODES:
+        raise ValueError(f"{text!r} is not a status")
+    return _STATUS_CODES[text]
 
 
-def _codes(
-    name: str, column: Any, check: Callable[[str], Any], plural: str | None = None
-) -> dict[str, Any]:
-    codes, distinct = _encode(column)
-    _checked(distinct, check)
-    return {name: codes, plural or f"{name}s": distinct}
+def _quantities(quantity: _Field, delivered: _Field, width: int) -> dict[str, Any]:
+    units = quantity.checked(parse_quantity)
+    said = [text == UNDISCLOSED.value for text in delivered.texts]
+    handed = delivered.checked(lambda text: None if text == UNDISCLOSED else parse_quantity(text))
+    return {
+        "quantity": _whole(units, quantity.codes, width),
+        "delivered_quantity": _whole(handed, delivered.codes, width),
+        "quantity_undisclosed": delivered.lookup(np.array(said, dtype=np.bool_), False),
+    }
 
 
-def _recipients(column: Any) -> dict[str, Any]:
-    """Recipient codes; a blank is Ukraine (UA), as in the interchange format."""
-    codes, distinct = _encode(column)
-    _checked(distinct, check_territory)
-    if (codes < 0).any():
-        if "UA" not in distinct:
-            distinct.append("UA")
-        codes = np.where(codes < 0, distinct.index("UA"), codes).astype(np.int32)
-    return {"recipient": codes, "recipients": distinct}
-
-
-def _systems(column: Any, resolve: Callable[[str], str | None]) -> dict[str, Any]:
-    codes, distinct = _encode(column)
-    _checked(distinct, check_text)
-    if max(map(len, distinct), default=0) > _FIELD_LIMIT:
-        raise Doubt
-    keys = {name: resolve(name) or name for name in distinct}
-    return {"system": codes, "systems": distinct, "system_keys": keys}
-
-
-def _sources(column: Any) -> dict[str, Any]:
-    codes, distinct = _encode(column)
-    return {"source": codes, "sources": distinct}
-
-
-def _whole_numbers(column: Any, width: int, undisclosed: bool) -> tuple[Exact, Any]:
-    """A column of quantities (each distinct text read once, as the pure reader reads
-    it), and where it says ``undisclosed`` (when *undisclosed*)."""
-    codes, distinct = _encode(column)
-    hidden = np.zeros(len(codes), dtype=np.bool_)
-    if undisclosed and UNDISCLOSED.value in distinct:
-        position = distinct.index(UNDISCLOSED.value)
-        hidden = codes == position
-        distinct[position] = ""
-    values = _checked(distinct, lambda text: None if text == "" else parse_quantity(text))
+def _whole(values: list[int | None], codes: Codes, width: int) -> Exact:
+    """Whole numbers (one per distinct text; ``None`` for undisclosed) as exact limbs."""
     table = Exact.from_ints([*values, None], width)
-    return table.select(np.where(codes < 0, len(values), codes)), hidden
+    return table.select(np.where(codes < 0, len(values), codes))
 
 
-def _quantities(quantity: Any, delivered: Any, width: int) -> dict[str, Any]:
-    units, _ = _whole_numbers(quantity, width, undisclosed=False)
-    handed, hidden = _whole_numbers(delivered, width, undisclosed=True)
-    return {"quantity": units, "delivered_quantity": handed, "quantity_undisclosed": hidden}
+def _amounts(amount: _Field, delivered: _Field, width: int) -> dict[str, Any]:
+    said = np.array([text == UNDISCLOSED.value for text in delivered.texts], dtype=np.bool_)
+    values = delivered.values
+    if said.any():
+        values = pc.if_else(arrow_flags(said), pa.nulls(len(said), pa.string()), values)
+    return {
+        "amount": _decimals(amount.values, width).select(_blank_last(amount)),
+        "delivered_amount": _decimals(values, width).select(_blank_last(delivered)),
+        "amount_undisclosed": delivered.lookup(said, False),
+    }
+
+
+def _blank_last(field: _Field) -> Codes:
+    """A field's codes, a blank as the one after its distinct texts (see ``_decimals``)."""
+    return np.where(field.codes < 0, len(field.values), field.codes)
 
 
 def _decimals(column: Any, width: int) -> Exact:
-    """A column of plain decimal texts as exact limbs, each row with its places; any
-    other text (a sign, an exponent, a comma, a space) is in doubt."""
-    present = _present(column)
+    """Plain decimal texts as exact limbs, each with its places, and one blank after
+    them; any other text (a sign, an exponent, a comma, a space) is in doubt."""
+    column = pa.concat_arrays([column, pa.nulls(1, pa.string())])
+    present = numbers(pc.is_valid(column)).astype(np.bool_)
     length = numbers(pc.binary_length(column)).astype(np.int64)
     point = numbers(pc.find_substring(column, "."), -1).astype(np.int64)
     dotted = point >= 0
@@ -326,11 +354,10 @@ def _decimals(column: Any, width: int) -> Exact:
         raise Doubt
     if (dotted & ((point == 0) | (point == length - 1))).any():
         raise Doubt
-    places = np.where(dotted, length - point - 1, 0).astype(np.int32)
     if int(length.max(initial=0)) > _FIELD_LIMIT:
         raise Doubt
-    longest = int((length - dotted).max(initial=0))
-    count = max(1, math.ceil(longest / width))
+    places = np.where(dotted, length - point - 1, 0).astype(np.int32)
+    count = max(1, math.ceil(int((length - dotted).max(initial=0)) / width))
     limbs = []
     for position in range(count):
         part = digits
@@ -342,77 +369,27 @@ def _decimals(column: Any, width: int) -> Exact:
     return Exact(present, places, limbs, width)
 
 
-def _amounts(amount: Any, delivered: Any, width: int) -> dict[str, Any]:
-    word = UNDISCLOSED.value
-    said = pc.and_(
-        pc.match_substring(delivered, word), pc.equal(pc.binary_length(delivered), _length(word))
-    )
-    hidden = numbers(said).astype(np.bool_)
-    if hidden.any():
-        delivered = pc.if_else(said, pa.nulls(len(delivered), pa.string()), delivered)
-    return {
-        "amount": _decimals(amount, width),
-        "delivered_amount": _decimals(delivered, width),
-        "amount_undisclosed": hidden,
-    }
-
-
-def _length(text: str) -> Any:
-    """The byte length of *text* as an Arrow scalar (made without ``pa.scalar``)."""
-    return pc.binary_length(constant_texts(text, 1))[0]
-
-
-def _check_rows(columns: Columns, texts: dict[str, Any]) -> None:
+def _check_rows(columns: Columns, amount: _Field, paid: _Field) -> None:
     """The rules between the fields of a record, and the fields a pledge's records share
     (donor, recipient, system key, part_of): anything broken is for the pure reader."""
     quantity, handed = columns.quantity, columns.delivered_quantity
-    amount, paid = columns.amount, columns.delivered_amount
-    if ((amount.present | paid.present) & (columns.currency < 0)).any():
+    value, delivered = columns.amount, columns.delivered_amount
+    if ((value.present | delivered.present) & (columns.currency < 0)).any():
         raise Doubt
     both = np.flatnonzero(quantity.present & handed.present)
     if len(both) and handed.greater(quantity, both).any():
         raise Doubt
-    both = np.flatnonzero(amount.present & paid.present)
+    both = np.flatnonzero(value.present & delivered.present)
     if len(both):
-        same = amount.places[both] == paid.places[both]
-        if paid.greater(amount, both[same]).any():
+        same = value.places[both] == delivered.places[both]
+        if delivered.greater(value, both[same]).any():
             raise Doubt
-        other = both[~same]
-        if len(other) and _more_paid(texts, other):
-            raise Doubt
+        # Written with different places: compared as decimals.
+        for row in both[~same].tolist():
+            texts_a, texts_p = amount.texts, paid.texts
+            if Decimal(texts_p[paid.codes[row]]) > Decimal(texts_a[amount.codes[row]]):
+                raise Doubt
     _check_pledges(columns)
-
-
-def _more_paid(texts: dict[str, Any], rows: npt.NDArray[np.integer[Any]]) -> bool:
-    """Whether a delivered amount is more than the amount, on *rows* (whose amounts are
-    written with different places: compared as decimals)."""
-    from decimal import Decimal
-
-    index = arrow_ints(rows)
-    values = pc.take(texts["amount"], index).to_pylist()
-    paid = pc.take(texts["delivered_amount"], index).to_pylist()
-    return any(Decimal(p) > Decimal(a) for a, p in zip(values, paid, strict=True))
-
-
-def arrow_flags(values: npt.NDArray[np.bool_]) -> Any:
-    """A numpy array of flags as an Arrow boolean array, from its bits."""
-    bits = np.packbits(values, bitorder="little")
-    return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
-
-
-def constant_texts(text: str, size: int) -> Any:
-    """An Arrow string array of *size* times *text*."""
-    data = text.encode() * size
-    offsets = np.arange(size + 1, dtype=np.int32) * len(text.encode())
-    return pa.Array.from_buffers(
-        pa.string(), size, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
-    )
-
-
-def arrow_ints(values: npt.NDArray[Any]) -> Any:
-    """A numpy array as an Arrow int64 array, from its buffer."""
-    data = np.ascontiguousarray(values, dtype=np.int64)
-    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
 
 
 def _check_pledges(columns: Columns) -> None:
@@ -422,11 +399,13 @@ def _check_pledges(columns: Columns) -> None:
     # Codes are given in order of first appearance: a row is its pledge's first when its
     # code is above every code before it.
     seen = np.maximum.accumulate(pledge)
-    first_of = np.zeros(len(columns.ids), dtype=np.intp)
-    heads = np.flatnonzero(np.r_[True, pledge[1:] > seen[:-1]])
+    first_of = np.zeros(len(columns.ids), dtype=np.int32)
+    heads = np.flatnonzero(np.concatenate([[True], pledge[1:] > seen[:-1]])).astype(np.int32)
+    del seen
     first_of[pledge[heads]] = heads
     first = first_of[pledge]
-    later = np.flatnonzero(first != np.arange(len(pledge)))  # rows after their pledge's first
+    del first_of
+    later = np.flatnonzero(first != np.arange(len(pledge), dtype=np.int32))  # not the first
     if not len(later):
         return
     before = first[later]

@@ -18,11 +18,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from aidledger._arrowcols import Doubt, Part, columns_of
@@ -67,8 +65,7 @@ def _part(path: str | os.PathLike[str]) -> Part:
 
 
 def read_csv(path: str | os.PathLike[str]) -> Part:
-    """One CSV file as Arrow text columns (see the module docstring)."""
-    name = os.fspath(path)
+    """One CSV file, to be read a batch at a time (see the module docstring)."""
     try:
         with open(path, "rb") as stream:
             data = stream.read()
@@ -81,18 +78,19 @@ def read_csv(path: str | os.PathLike[str]) -> Part:
         raise Doubt  # a carriage return that ends no line
     spans = _quoted_spans(data, start) if data.find(b'"', start) >= 0 else []
     # Lines are records, unless a quoted field spans lines (or there are blank lines:
-    # then Arrow's rows are fewer, and the lines are worked out below).
+    # then Arrow's rows are fewer, and the lines are worked out once they are read).
     lines = _lines(data, spans) if spans else None
-    breaks = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))
-    rows = breaks - 1 + (data[len(data) - 1 :] != b"\n")
+    rows = data.count(b"\n") - 1 + (data[len(data) - 1 :] != b"\n")
     del data  # (Arrow reads the file itself: the bytes need not be held twice)
     try:
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(block_size=1 << 20),
+            read_options=pacsv.ReadOptions(block_size=1 << 22),
             parse_options=pacsv.ParseOptions(newlines_in_values=bool(spans)),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
+                # Every field as text, each kept as codes into its distinct texts,
+                # found as the blocks are parsed (on every core).
+                column_types=dict.fromkeys(header, pa.dictionary(pa.int32(), pa.string())),
                 null_values=[""],
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
@@ -103,10 +101,11 @@ def read_csv(path: str | os.PathLike[str]) -> Part:
     size = table.num_rows
     if lines is None and size != rows:
         with open(path, "rb") as stream:
-            lines = _lines(stream.read(), spans)  # blank lines
+            lines = _lines(stream.read(), [])  # blank lines
     if lines is not None and len(lines) != size:
         raise Doubt
-    fields = {column: table.column(column) for column in header}
+    fields = dict(zip(table.column_names, table.columns, strict=True))
+    name = os.fspath(path)
     if lines is None:
         return Part(fields, size, Origin(name, 0, size, first_line=2))
     return Part(fields, size, Origin(name, 0, size, lines=lines))

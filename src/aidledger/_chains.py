@@ -218,7 +218,7 @@ class Spanned:
             ends = np.flatnonzero(self._end < NEVER)
             group = np.concatenate([self._group, self._group[ends]])
             day = np.concatenate([self._begin, self._end[ends]])
-            changes = [np.concatenate([figure, -figure[ends]]) for figure in self._figures]
+            changes = [_signed(figure, ends) for figure in self._figures]
             self._steps = Steps(group, day, changes, self._span)
             self._group = self._begin = self._end = group[:0]
             self._figures = []
@@ -231,13 +231,20 @@ class Spanned:
         groups, codes = _dense(self._group[on])
         order = stable_order(codes)
         first = np.flatnonzero(np.concatenate([[True], np.diff(codes[order]) != 0]))
-        sums = []
+        sums: list[Ints] = []
         for figure in self._figures:
-            if figure.dtype == np.int8:  # (a count: how many are 1)
-                sums.append(np.bincount(codes[figure[on] != 0], minlength=len(groups)))
+            if figure.dtype == np.bool_:  # a count: how many records hold it
+                sums.append(np.bincount(codes[figure[on]], minlength=len(groups)))
             else:
                 sums.append(np.add.reduceat(figure[on][order], first, dtype=np.int64))
         return groups, sums
+
+
+def _signed(figure: npt.NDArray[Any], ends: Ints) -> npt.NDArray[Any]:
+    """A figure's changes: added where its spans begin, taken back where they end."""
+    if figure.dtype == np.bool_:
+        figure = figure.view(np.int8)
+    return np.concatenate([figure, -figure[ends]])
 
 
 def _dense(group: Ints) -> tuple[Ints, Ints]:

@@ -91,8 +91,9 @@ class Columnar:
         link = cut(link, cycle)
         committed = (status == PLEDGED) | (status == DELIVERED)
         ok, priced = fold_up(link, [committed, exists & c.amount.present[row]], ["and", "or"])
-        rows = moving.spans.rows[moving.spans.on(offset + t.low)]
-        above = link[moving.local[c.pledge[rows]]]
+        on = moving.spans.on(offset + t.low)
+        rows = moving.spans.rows[on]
+        above = link[moving.local[on]]
         held = np.maximum(above, 0)
         found = (shares_of(t, rows, Chain(above >= 0, ok[held], priced[held])), rows)
         if len(self._by_day) > 512:

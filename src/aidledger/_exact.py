@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from aidledger.money import EXACT
 
-__all__ = ["Exact", "as_decimal", "combine", "limb_width"]
+__all__ = ["Exact", "as_decimal", "combine", "limb_width", "narrow", "smallest"]
 
 Ints = npt.NDArray[np.integer[Any]]
 Flags = npt.NDArray[np.bool_]
@@ -71,8 +71,8 @@ class Exact:
         width: int,
     ) -> None:
         self.present = present
-        self.places = places
-        self.limbs = list(limbs) or [np.zeros(len(present), dtype=np.int64)]
+        self.places = smallest(places)
+        self.limbs = [narrow(limb) for limb in limbs] or [np.zeros(len(present), dtype=np.int32)]
         self.width = width
 
     def __len__(self) -> int:
@@ -122,6 +122,24 @@ class Exact:
         arrays = [np.array(limb, dtype=np.int64)[codes] for limb in limbs]
         return cls(present[codes], places[codes], arrays, width)
 
+    @classmethod
+    def join(cls, parts: Sequence[Exact], width: int) -> Exact:
+        """The columns *parts* one after the other."""
+        if not parts:
+            return cls(np.zeros(0, np.bool_), np.zeros(0, np.int32), [], width)
+        depth = max(len(part.limbs) for part in parts)
+        limbs = []
+        for position in range(depth):
+            pieces = [
+                part.limbs[position]
+                if position < len(part.limbs)
+                else np.zeros(len(part), dtype=np.int32)
+                for part in parts
+            ]
+            limbs.append(np.concatenate(pieces))
+        present = np.concatenate([part.present for part in parts])
+        return cls(present, np.concatenate([part.places for part in parts]), limbs, width)
+
     def select(self, rows: npt.NDArray[np.integer[Any]]) -> Exact:
         """The values of *rows*, as a column of their own."""
         return Exact(self.present[rows], self.places[rows], self.take(rows), self.width)
@@ -148,6 +166,24 @@ class Exact:
             greater |= ~settled & (a > b)
             settled |= a != b
         return greater
+
+
+def narrow(values: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.integer[Any]]:
+    """*values* as int32 when they fit (memory: a million quantities below 2**31 take
+    4 MB, not 8). Sums are always taken into int64."""
+    fits = len(values) and int(values.min()) >= -(2**31) and int(values.max()) < 2**31
+    return values.astype(np.int32) if fits and values.dtype.itemsize > 4 else values
+
+
+def smallest(values: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.integer[Any]]:
+    """*values* (codes, places) in the smallest of int8, int16, int32 that holds them."""
+    if not len(values):
+        return values.astype(np.int8)
+    low, high = int(values.min()), int(values.max())
+    for kind in (np.int8, np.int16, np.int32):
+        if np.iinfo(kind).min <= low and high <= np.iinfo(kind).max:
+            return values.astype(kind, copy=False)
+    return values
 
 
 def _integer(digits: str) -> int:

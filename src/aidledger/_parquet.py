@@ -198,40 +198,50 @@ def _text(value: object) -> str:
 
 
 def read_part(path: str | os.PathLike[str]) -> Any:
-    """The file's records as Arrow text columns, as a CSV file would hold them."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    """The file's records as Arrow text columns, as a CSV file would hold them (a
+    ``_arrowcols.Part``)."""
+    from aidledger._arrowcols import Doubt, Part
 
-    from aidledger._arrowcols import Doubt, Part, constant_texts
-
+    name = os.fspath(path)
     try:
         table = _table(path)
-        _check_schema(table, os.fspath(path))
+        _check_schema(table, name)
         places = _places(table.schema.metadata, table.num_rows)
     except Exception:  # whatever it is, the pure reader says it
         raise Doubt from None
-    size = table.num_rows
+    return Part(_texts(table, places), table.num_rows, Origin(name, 0, table.num_rows))
+
+
+def _texts(batch: Any, places: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """The ledger table as text columns, as a CSV file holds them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from aidledger._arrowcols import Doubt, constant_texts
+
+    names = batch.schema.names
+    size = batch.num_rows
     fields: dict[str, Any] = {}
     for column in COLUMNS:
-        if column not in table.column_names:
+        if column not in names:
             continue
-        values = table.column(column)
+        values = batch.column(column)
         if pa.types.is_null(values.type):
             fields[column] = pa.nulls(size, pa.string())
             continue
         text = pc.cast(values, pa.string())
         if column in places:
             text = _strip_places(text, values.type.scale, places[column])
-        flag = _FLAGS.get(column)
-        if flag in table.column_names:
-            said = table.column(flag)
+        flag = _FLAGS.get(column, "")
+        if flag in names:
+            said = batch.column(flag)
             said = pc.and_kleene(said, pc.is_valid(said))  # a null flag says nothing
             if pc.any(pc.and_(said, pc.is_valid(values))).as_py():
                 raise Doubt  # a value beside its undisclosed flag
             if pc.any(said).as_py():
                 text = pc.if_else(said, constant_texts(UNDISCLOSED.value, size), text)
         fields[column] = text
-    return Part(fields, size, Origin(os.fspath(path), 0, size))
+    return fields
 
 
 def _strip_places(text: Any, scale: int, places: np.ndarray) -> Any:

@@ -50,11 +50,12 @@ class Chain(NamedTuple):
 
 class Family(NamedTuple):
     """Changes to one family of figures: the records they come from (positions in the
-    rows given to :func:`shares`), their groups and one array per figure."""
+    rows given to :class:`Shares`), their groups and one array per figure (a boolean
+    one is a count: how many records it holds)."""
 
     entries: Index
     group: Ints
-    figures: list[Ints]
+    figures: list[npt.NDArray[Any]]
 
 
 class Layout:
@@ -148,10 +149,10 @@ class Shares:
         units += [zero] * (depth - len(units))
         partial += [zero] * (depth - len(partial))
         handed = [np.where(done, whole, part) for whole, part in zip(units, partial, strict=True)]
-        undisclosed = (~stated).view(np.int8)
-        undelivered = np.where(done, ~stated, columns.quantity_undisclosed[chosen]).view(np.int8)
+        undisclosed = ~stated
+        undelivered = np.where(done, ~stated, columns.quantity_undisclosed[chosen])
         group = self.party[entries].astype(np.int64) * self.layout.systems + system[entries]
-        shares = np.ones(len(chosen), dtype=np.int8)
+        shares = np.ones(len(chosen), dtype=np.bool_)
         return Family(entries, group, [*units, *handed, undisclosed, undelivered, shares])
 
     def _counts(self) -> Family:
@@ -161,7 +162,7 @@ class Shares:
         # The delivered value is not known: a delivery with no amount, or stated undisclosed.
         unpaid = self.money & np.where(self.delivered, ~valued, columns.amount_undisclosed[rows])
         entries = np.flatnonzero(self.top | unpaid)
-        figures = [flag[entries].view(np.int8) for flag in (self.top, hidden, unpaid)]
+        figures = [flag[entries] for flag in (self.top, hidden, unpaid)]
         return Family(entries, self.party[entries].astype(np.int64), figures)
 
     def _money(self) -> Family:
@@ -184,7 +185,7 @@ class Shares:
             entries.append(chosen)
             party = self.party[chosen].astype(np.int64)
             groups.append(self.layout.money(which, party, currency, places))
-            figures.append([*limbs, np.ones(len(chosen), dtype=np.int8)])
+            figures.append([*limbs, np.ones(len(chosen), dtype=np.bool_)])
         stacked = [np.concatenate(column) for column in zip(*figures, strict=True)]
         return Family(np.concatenate(entries), np.concatenate(groups), stacked)
 
@@ -197,6 +198,6 @@ def group_sums(group: Ints, figures: list[Ints]) -> tuple[Ints, list[Ints]]:
     sums: list[Ints] = []
     for figure in figures:
         total = np.zeros(len(distinct), dtype=np.int64)
-        np.add.at(total, inverse, figure)
+        np.add.at(total, inverse, figure.astype(np.int64, copy=False))
         sums.append(total)
     return distinct, sums

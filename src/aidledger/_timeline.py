@@ -50,7 +50,8 @@ class Spans:
 class Moving:
     """The spans worked out on the day asked, and the pledges that decides: theirs and
     every package above them (``nodes``, in code order), with their package links among
-    themselves and their records in (pledge, date) order for lookups by day."""
+    themselves and their records in (pledge, date) order for lookups by day; ``local``
+    is each span's pledge among the nodes."""
 
     __slots__ = ("key", "link", "local", "node_rows", "nodes", "spans")
 
@@ -186,27 +187,36 @@ def _spans(t: Timeline, following: Rows, link: Ints, steady: Ints, shown: Chain)
     alive = date < following
     committed = alive & ((status == PLEDGED) | (status == DELIVERED))
     package = link[c.pledge]
-    settled = np.where(package >= 0, steady[np.maximum(package, 0)], -1)
-    start = np.maximum(date, settled).astype(np.int32)
-    fixed = np.flatnonzero(committed & (start < following)).astype(np.int32)
-    pledge = c.pledge[fixed]
-    chain = Chain(shown.under[pledge], shown.committed[pledge], shown.valued[pledge])
-    found = shares_of(t, fixed, chain)
+    settled = np.where(package >= 0, steady[np.maximum(package, 0)], -1).astype(np.int32)
+    start = np.maximum(date, settled)
+    moving = np.flatnonzero(committed & (package >= 0) & (date < np.minimum(following, settled)))
+    del package
+    _fixed(t, np.flatnonzero(committed & (start < following)).astype(np.int32), start, following,
+           shown)  # fmt: skip
+    moving = moving.astype(np.int32)
+    until = np.minimum(following[moving], settled[moving])
+    del settled, start
+    t.moving = _moving(t, Spans(moving, date[moving], until, t.party[moving]), link)
+    t.discussed = _plain(t, alive & ((status == REQUESTED) | (status == CONSIDERING)), following)
+    t.reported = _plain(t, alive & (status == REPORTED), following)
+
+
+def _fixed(t: Timeline, fixed: Rows, start: Rows, following: Rows, shown: Chain) -> None:
+    """The fixed spans' figures, family by family (each family's changes go as soon as
+    they are held), and the spans whose sources are cited."""
+    pledge = t.columns.pledge[fixed]
+    found = shares_of(t, fixed, Chain(shown.under[pledge], shown.committed[pledge],
+                                      shown.valued[pledge]))  # fmt: skip
+    del pledge
     begin, end = start[fixed], following[fixed]
     for name in ("systems", "counts", "money"):
         family = found.family(name)
         t.fixed[name] = spanned(family, begin, end, t)
         if name == "money":
             t.fixed["keyed"] = spanned(found.keyed(family), begin, end, t)
+        del family
     cited = fixed[found.active]
     t.cited = Spans(cited, start[cited], following[cited], t.party[cited])
-    moving = np.flatnonzero(committed & (package >= 0) & (date < np.minimum(following, settled)))
-    moving = moving.astype(np.int32)
-    until = np.minimum(following[moving], settled[moving]).astype(np.int32)
-    spans = Spans(moving, date[moving], until, t.party[moving])
-    t.moving = _moving(t, spans, link)
-    t.discussed = _plain(t, alive & ((status == REQUESTED) | (status == CONSIDERING)), following)
-    t.reported = _plain(t, alive & (status == REPORTED), following)
 
 
 def _plain(t: Timeline, mask: Flags, following: Rows) -> Spans:
@@ -232,13 +242,13 @@ def _moving(t: Timeline, spans: Spans, link: Ints) -> Moving:
     c = t.columns
     wanted = np.zeros(len(c.ids), dtype=np.bool_)
     wanted[c.pledge[spans.rows]] = True
-    nodes = np.flatnonzero(ancestors(link, wanted)).astype(np.int64)
-    local = np.full(len(c.ids), -1, dtype=np.int64)
-    local[nodes] = np.arange(len(nodes))
+    nodes = np.flatnonzero(ancestors(link, wanted)).astype(np.int32)
+    local = np.full(len(c.ids), -1, dtype=np.int32)
+    local[nodes] = np.arange(len(nodes), dtype=np.int32)
     above = link[nodes]
     node_link = np.where(above >= 0, local[np.maximum(above, 0)], -1)
     positions = np.flatnonzero(local[c.pledge[t.order]] >= 0)
     node_rows = t.order[positions]
-    owner = local[c.pledge[node_rows]]
+    owner = local[c.pledge[node_rows]].astype(np.int64)
     key = owner * t.span + (c.date[node_rows] - t.low)
-    return Moving(spans, nodes, local, node_link, key, node_rows)
+    return Moving(spans, nodes, local[c.pledge[spans.rows]], node_link, key, node_rows)
