@@ -219,7 +219,7 @@ class Columnar:
         for row, party in zip(spans.rows[on].tolist(), spans.party[on].tolist(), strict=True):
             system = int(c.system[row])
             found.setdefault(party, []).append(
-                (
+                Discussed(
                     EPOCH + datetime.timedelta(days=int(c.date[row])),
                     c.ids[c.pledge[row]],
                     c.systems[system] if system >= 0 else "",

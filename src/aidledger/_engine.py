@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from aidledger.model import Record, Status
 
@@ -21,8 +21,16 @@ __all__ = ["Discussed", "Engine", "Money", "Party", "Totals"]
 Party = tuple[str, str]
 #: Committed or delivered money of a party: (currency, commitment date) -> exact sum.
 Money = dict[tuple[str, datetime.date], Decimal]
-#: A pledge under discussion: (date of its state, pledge id, system as written, status).
-Discussed = tuple[datetime.date, str, str, Status]
+
+
+class Discussed(NamedTuple):
+    """A pledge under discussion: the date of its state, its id, its system as written
+    (``""`` for none) and its status."""
+
+    date: datetime.date
+    pledge: str
+    name: str
+    status: Status
 
 
 class Engine(Protocol):
