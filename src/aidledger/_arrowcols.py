@@ -45,9 +45,11 @@ __all__ = [
     "Part",
     "arrow_flags",
     "arrow_ints",
+    "coded_texts",
     "columns_of",
     "constant_texts",
     "numbers",
+    "string_array",
 ]
 
 Codes = npt.NDArray[np.integer[Any]]
@@ -113,6 +115,27 @@ def constant_texts(text: str, size: int) -> Any:
     )
 
 
+def string_array(texts: Sequence[str]) -> Any:
+    """An Arrow string array of *texts*, from buffers (``pa.array`` would import pandas)."""
+    encoded = [text.encode() for text in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(text) for text in encoded], out=offsets[1:])
+    return pa.Array.from_buffers(
+        pa.large_string(),
+        len(encoded),
+        [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))],
+    ).cast(pa.string())
+
+
+def coded_texts(codes: npt.NDArray[Any], texts: Sequence[str]) -> Any:
+    """A dictionary array: each row's code (-1 for a blank) into *texts*."""
+    valid = codes >= 0
+    validity = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    data = np.where(valid, codes, 0).astype(np.int32)
+    indices = pa.Array.from_buffers(pa.int32(), len(data), [validity, pa.py_buffer(data)])
+    return pa.DictionaryArray.from_arrays(indices, string_array(texts))
+
+
 def arrow_ints(values: npt.NDArray[Any]) -> Any:
     """A numpy array as an Arrow int64 array, from its buffer."""
     data = np.ascontiguousarray(values, dtype=np.int64)
@@ -167,8 +190,10 @@ class _Field:
     texts (in order of first appearance), as an Arrow array and as Python strings."""
 
     def __init__(self, column: Any) -> None:
-        column = column.unify_dictionaries()
         chunks = column.chunks
+        # (A Parquet column's chunks often share one dictionary: nothing to unify.)
+        if any(not chunk.dictionary.equals(chunks[0].dictionary) for chunk in chunks[1:]):
+            chunks = column.unify_dictionaries().chunks
         self.codes = smallest(
             numbers(pa.chunked_array([c.indices for c in chunks], pa.int32()), -1)
         )

@@ -136,6 +136,8 @@ def _check_schema(table: Any, name: str) -> None:
 def _fits(kind: Any, wanted: str) -> bool:
     import pyarrow as pa
 
+    if pa.types.is_dictionary(kind):  # (texts read as codes into their distinct texts)
+        kind = kind.value_type
     tests = {
         "text": lambda t: pa.types.is_string(t) or pa.types.is_large_string(t),
         "date": pa.types.is_date32,
@@ -198,64 +200,84 @@ def _text(value: object) -> str:
 
 
 def read_part(path: str | os.PathLike[str]) -> Any:
-    """The file's records as Arrow text columns, as a CSV file would hold them (a
-    ``_arrowcols.Part``)."""
+    """The file's records as Arrow text columns, as a CSV file would hold them, each as
+    codes into its distinct texts (a ``_arrowcols.Part``): texts come so from the file's
+    dictionary pages, other values are encoded as they are and only the distinct ones
+    written as text."""
     from aidledger._arrowcols import Doubt, Part
+    from aidledger.frames import SCHEMAS, _import
 
     name = os.fspath(path)
+    kinds = SCHEMAS["ledger"]
     try:
-        table = _table(path)
+        parquet = _import("pyarrow.parquet", "arrow")
+        texts = [c for c in parquet.read_schema(path).names if kinds.get(c) == "text"]
+        table = parquet.read_table(path, read_dictionary=texts)
         _check_schema(table, name)
         places = _places(table.schema.metadata, table.num_rows)
     except Exception:  # whatever it is, the pure reader says it
         raise Doubt from None
-    return Part(_texts(table, places), table.num_rows, Origin(name, 0, table.num_rows))
-
-
-def _texts(batch: Any, places: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """The ledger table as text columns, as a CSV file holds them."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from aidledger._arrowcols import Doubt, constant_texts
-
-    names = batch.schema.names
-    size = batch.num_rows
+    names = table.column_names
     fields: dict[str, Any] = {}
     for column in COLUMNS:
         if column not in names:
             continue
-        values = batch.column(column)
-        if pa.types.is_null(values.type):
-            fields[column] = pa.nulls(size, pa.string())
-            continue
-        text = pc.cast(values, pa.string())
-        if column in places:
-            text = _strip_places(text, values.type.scale, places[column])
+        values = table.column(column)
         flag = _FLAGS.get(column, "")
-        if flag in names:
-            said = batch.column(flag)
-            said = pc.and_kleene(said, pc.is_valid(said))  # a null flag says nothing
-            if pc.any(pc.and_(said, pc.is_valid(values))).as_py():
-                raise Doubt  # a value beside its undisclosed flag
-            if pc.any(said).as_py():
-                text = pc.if_else(said, constant_texts(UNDISCLOSED.value, size), text)
-        fields[column] = text
-    return fields
+        said = table.column(flag) if flag in names else None
+        if kinds[column] == "text" and said is None:
+            fields[column] = values
+        else:
+            fields[column] = _coded(values, places.get(column), said)
+    return Part(fields, table.num_rows, Origin(name, 0, table.num_rows))
 
 
-def _strip_places(text: Any, scale: int, places: np.ndarray) -> Any:
-    """Decimal texts written with the column's *scale*, cut back to each row's places."""
+def _coded(values: Any, places: np.ndarray | None, said: Any) -> Any:
+    """Typed values as codes into their distinct texts, as written in a CSV file: each
+    amount with its own *places*, ``undisclosed`` where the flag *said* is set."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    from aidledger._arrowcols import Doubt, arrow_flags
+    from aidledger._arrowcols import Doubt, coded_texts, numbers
 
-    for kept in np.unique(places[places < scale]).tolist():
-        cut = scale - kept + (1 if kept == 0 else 0)
-        rows = arrow_flags(places == kept)
-        tail = pc.utf8_slice_codeunits(text, start=-cut)
-        zeros = pc.match_substring_regex(tail, r"^\.?0*$")
-        if not pc.all(pc.or_kleene(pc.invert(rows), zeros)).as_py():
+    if pa.types.is_null(values.type):
+        values = values.cast(pa.string())
+    encoded = pc.dictionary_encode(values)
+    chunks = encoded.chunks
+    codes = numbers(pa.chunked_array([c.indices for c in chunks], pa.int32()), -1)
+    distinct = chunks[-1].dictionary if chunks else pa.nulls(0, values.type)
+    texts: list[str] = pc.cast(distinct, pa.string()).to_pylist()
+    if places is not None:
+        codes, texts = _with_written_places(codes, texts, values.type.scale, places)
+    if said is not None:
+        flags = numbers(pc.and_kleene(said, pc.is_valid(said))).astype(np.bool_)
+        if (flags & (codes >= 0)).any():
+            raise Doubt  # a value beside its undisclosed flag
+        codes = np.where(flags, len(texts), codes)
+        texts.append(UNDISCLOSED.value)
+    return coded_texts(codes, texts)
+
+
+def _with_written_places(
+    codes: np.ndarray, texts: list[str], scale: int, places: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """Decimal texts written with the column's *scale*, cut back to each row's places:
+    one distinct text per value and places met."""
+    from aidledger._arrowcols import Doubt
+    from aidledger._chains import _dense
+
+    held = codes >= 0
+    if (places[held] > scale).any():
+        raise Doubt  # places the values do not have: for the pure reader to say
+    pairs = codes.astype(np.int64) * (scale + 1) + places
+    distinct, position = _dense(pairs[held])
+    written = []
+    for pair in distinct.tolist():
+        value, kept = divmod(pair, scale + 1)
+        text, cut = texts[value], scale - kept + (1 if kept == 0 and scale else 0)
+        if cut and text[len(text) - cut :].strip(".0"):
             raise Doubt  # the metadata does not fit the values
-        text = pc.if_else(rows, pc.utf8_slice_codeunits(text, start=0, stop=-cut), text)
-    return text
+        written.append(text[: len(text) - cut])
+    found = np.full(len(codes), -1, dtype=np.int64)
+    found[held] = position
+    return found, written

@@ -108,7 +108,8 @@ def _reads_columns(engine: str, paths: tuple[str | os.PathLike[str], ...]) -> bo
 
 def bundled(engine: str = "auto") -> Ledger:
     """The ledger shipped with aidledger: US security assistance from 2022-02-24 to
-    2023-01-06 and the facts of the seed article, every record citing its source."""
+    2023-01-06 and the facts of the seed article, every record citing its source.
+    *engine* as for :func:`load`."""
     with resources.as_file(resources.files("aidledger") / "data" / "ledger.csv") as path:
         catalog = default_catalog()
         table = read_csv(path, catalog.resolve, name=BUNDLED)

@@ -45,7 +45,7 @@ __all__ = ["COLUMNAR_FROM", "ENGINES", "Ledger", "columnar_available"]
 ENGINES = ("auto", "python", "columnar")
 #: From how many records ``auto`` counts with the columnar engine: below it, the pure
 #: engine answers sooner than numpy and Arrow can be imported (benchmarks/PROFILE.md).
-COLUMNAR_FROM = 20_000
+COLUMNAR_FROM = 40_000
 
 
 def columnar_available() -> bool:
