@@ -15,11 +15,15 @@ all-or-nothing either way.
 
 from __future__ import annotations
 
+import contextlib
+import mmap
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -67,25 +71,14 @@ def _part(path: str | os.PathLike[str]) -> Part:
 def read_csv(path: str | os.PathLike[str]) -> Part:
     """One CSV file, to be read a batch at a time (see the module docstring)."""
     try:
-        with open(path, "rb") as stream:
-            data = stream.read()
+        with open(path, "rb") as stream, _mapped(stream) as data:
+            header, spans, lines, rows = _scan(data)
     except OSError:
         raise Doubt from None
-    header, start = _header(data)
-    if data.find(b"\x00") >= 0:
-        raise Doubt  # a NUL byte: the pure reader locates it
-    if data.find(b"\r") >= 0 and data.count(b"\r") != data.count(b"\r\n"):
-        raise Doubt  # a carriage return that ends no line
-    spans = _quoted_spans(data, start) if data.find(b'"', start) >= 0 else []
-    # Lines are records, unless a quoted field spans lines (or there are blank lines:
-    # then Arrow's rows are fewer, and the lines are worked out once they are read).
-    lines = _lines(data, spans) if spans else None
-    rows = data.count(b"\n") - 1 + (data[len(data) - 1 :] != b"\n")
-    del data  # (Arrow reads the file itself: the bytes need not be held twice)
     try:
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(block_size=1 << 22),
+            read_options=pacsv.ReadOptions(block_size=1 << 24),
             parse_options=pacsv.ParseOptions(newlines_in_values=bool(spans)),
             convert_options=pacsv.ConvertOptions(
                 # Every field as text, each kept as codes into its distinct texts,
@@ -111,7 +104,55 @@ def read_csv(path: str | os.PathLike[str]) -> Part:
     return Part(fields, size, Origin(name, 0, size, lines=lines))
 
 
-def _header(data: bytes) -> tuple[list[str], int]:
+@contextlib.contextmanager
+def _mapped(stream: Any) -> Iterator[mmap.mmap]:
+    """The bytes of an open file, mapped, not copied (an empty one is in doubt)."""
+    try:
+        data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    except ValueError:
+        raise Doubt from None
+    with data:
+        yield data
+
+
+def _scan(data: mmap.mmap) -> tuple[list[str], list[tuple[int, int]], list[int] | None, int]:
+    """What Arrow would read differently from the csv module (see the module
+    docstring): the header, the quoted fields that span lines, each record's line when
+    not simply one a line, and how many lines hold records."""
+    header, start = _header(data)
+    if data.find(b"\x00") >= 0:
+        raise Doubt  # a NUL byte: the pure reader locates it
+    if data.find(b"\r") >= 0 and _bare_returns(data):
+        raise Doubt  # a carriage return that ends no line
+    spans = _quoted_spans(data, start) if data.find(b'"', start) >= 0 else []
+    # Lines are records, unless a quoted field spans lines (or there are blank lines:
+    # then Arrow's rows are fewer, and the lines are worked out once they are read).
+    lines = _lines(data, spans) if spans else None
+    rows = _count(data, 10) - 1 + (data[len(data) - 1 :] != b"\n")
+    return header, spans, lines, rows
+
+
+def _chunks(data: Any, step: int = 1 << 23) -> Iterator[tuple[int, npt.NDArray[np.uint8]]]:
+    """The bytes of *data* as numpy arrays of *step* bytes at most, with their offsets."""
+    for offset in range(0, len(data), step):
+        yield offset, np.frombuffer(data, np.uint8, count=min(step, len(data) - offset),
+                                    offset=offset)  # fmt: skip
+
+
+def _count(data: Any, byte: int) -> int:
+    return sum(int(np.count_nonzero(chunk == byte)) for _, chunk in _chunks(data))
+
+
+def _bare_returns(data: Any) -> bool:
+    """Whether a carriage return is followed by anything but a line feed."""
+    for offset, chunk in _chunks(data):
+        for position in (np.flatnonzero(chunk == 13) + offset).tolist():
+            if data[position + 1 : position + 2] != b"\n":
+                return True
+    return False
+
+
+def _header(data: Any) -> tuple[list[str], int]:
     """The header's columns, when aidledger reads them, and where the records start."""
     end = data.find(b"\n")
     if end < 0:
@@ -132,7 +173,7 @@ def _header(data: bytes) -> tuple[list[str], int]:
     return columns, end + 1
 
 
-def _quoted_spans(data: bytes, start: int) -> list[tuple[int, int]]:
+def _quoted_spans(data: Any, start: int) -> list[tuple[int, int]]:
     """The quoted fields that hold a line break, as (opening, closing) quote positions;
     ``Doubt`` when the quoting is not what the csv module (strict) accepts."""
     spans = []
@@ -157,11 +198,12 @@ def _quoted_spans(data: bytes, start: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _lines(data: bytes, spans: list[tuple[int, int]]) -> list[int]:
+def _lines(data: Any, spans: list[tuple[int, int]]) -> list[int]:
     """The line each record starts on (blank lines hold none; a quoted field may hold
     line breaks)."""
+    found = [np.flatnonzero(chunk == 10) + offset for offset, chunk in _chunks(data)]
+    breaks = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     raw = np.frombuffer(data, dtype=np.uint8)
-    breaks = np.flatnonzero(raw == 10)
     numbers_of = np.arange(len(breaks))
     if spans:
         opening = np.array([a for a, _ in spans])
