@@ -152,17 +152,20 @@ class Columnar:
         c = self.columns
         width = c.quantity.width
         result: dict[int, dict[str, list[int]]] = {}
+        names = c.systems
         for group, figures in self._figures("systems", offset).items():
-            if not figures[-1]:
+            *units, undisclosed, undelivered, shares = figures
+            if not shares:
                 continue  # no share of the system counts on the day
             party, system = divmod(group, self.layout.systems)
-            limbs = (len(figures) - 3) // 2
-            result.setdefault(party, {})[c.systems[system]] = [
-                combine(figures[:limbs], width),
-                combine(figures[limbs : 2 * limbs], width),
-                figures[-3],
-                figures[-2],
-            ]
+            if len(units) == 2:  # one limb each (the usual case)
+                committed, delivered = units
+            else:
+                limbs = len(units) // 2
+                committed = combine(units[:limbs], width)
+                delivered = combine(units[limbs:], width)
+            line = [committed, delivered, undisclosed, undelivered]
+            result.setdefault(party, {})[names[system]] = line
         self._by_day[key] = result
         return result
 
@@ -212,21 +215,33 @@ class Columnar:
         return self.parties[int(self._timeline.party[row])]
 
     def _discussions(self, day: int) -> dict[int, list[Discussed]]:
-        c = self.columns
+        """Each party's discussions in force on the day."""
         spans = self._timeline.discussed
-        on = spans.on(day)
+        entries = self._discussion_entries()
         found: dict[int, list[Discussed]] = {}
-        for row, party in zip(spans.rows[on].tolist(), spans.party[on].tolist(), strict=True):
-            system = int(c.system[row])
-            found.setdefault(party, []).append(
-                Discussed(
-                    EPOCH + datetime.timedelta(days=int(c.date[row])),
-                    c.ids[c.pledge[row]],
-                    c.systems[system] if system >= 0 else "",
-                    STATUSES[c.status[row]],
-                )
-            )
+        for position in np.flatnonzero(spans.on(day)).tolist():
+            found.setdefault(int(spans.party[position]), []).append(entries[position])
         return found
+
+    def _discussion_entries(self) -> list[Discussed]:
+        """What each discussed span lists (made once: the same whatever the day)."""
+        entries: list[Discussed] | None = self.memo.get("discussions", {}).get("all")
+        if entries is None:
+            c = self.columns
+            rows = self._timeline.discussed.rows
+            ids = c.ids
+            names = [*c.systems, ""]
+            dated = set(c.date[rows].tolist())
+            days = {day: EPOCH + datetime.timedelta(days=day) for day in dated}
+            entries = [
+                Discussed(days[day], ids[pledge], names[system], STATUSES[status])
+                for day, pledge, system, status in zip(
+                    c.date[rows].tolist(), c.pledge[rows].tolist(), c.system[rows].tolist(),
+                    c.status[rows].tolist(), strict=True,
+                )
+            ]  # fmt: skip
+            self.memo.setdefault("discussions", {})["all"] = entries
+        return entries
 
     def money(self, party: Party, day: datetime.date) -> Totals:
         """*party*'s committed and delivered money as of *day* (nothing else filled in)."""
