@@ -255,3 +255,20 @@ def test_the_columnar_path_does_not_import_pandas(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "['numpy', 'pyarrow']", result.stderr
+
+
+def test_a_missing_rate_is_named_alike() -> None:
+    records = [
+        Record(id="gb-1", date="2022-05-20", donor="GB", amount="100", currency="GBP",
+               status="pledged"),
+        Record(id="gb-2", date="2022-05-21", donor="GB", amount="5", currency="GBP",
+               status="pledged", part_of="gb-1"),
+    ]  # fmt: skip
+    rates = RateTable.from_rows([("2022-06-01", "GBP", "EUR", "1.17")])
+    messages = []
+    for ledger in _both(records):
+        with pytest.raises(aidledger.RateNotFoundError) as caught:
+            ledger.summarize(currency="EUR", rates=rates)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "needed for pledge 'gb-1' (committed 2022-05-20)" in messages[0]

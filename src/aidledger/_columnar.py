@@ -10,10 +10,11 @@ It answers what :class:`~aidledger._engine.Engine` asks, as the pure-Python engi
 - **Most records count the same over their whole span.** The packages above a pledge
   stop changing what they show (committed, valued, reported) from a day on, their
   *steady* day (pointer doubling, ``_chains``). From then, a record counts as the
-  packages show at the end of the ledger: such spans become running sums by day
-  (:class:`~aidledger._chains.Steps`), answered on any date by one binary search per
-  group. The rest (a record before its packages settle, a cycle) is worked out on the
-  day asked, on the few pledges concerned and the packages above them.
+  packages show at the end of the ledger: the figures of such spans are summed for the
+  first day asked, and kept as running sums by day from the second (a one-off summary
+  never pays for them; ``_chains.Spanned``), any date then one binary search per group.
+  The rest (a record before its packages settle, a cycle) is worked out on the day
+  asked, on the few pledges concerned and the packages above them (``_timeline``).
 - **Exact.** Quantities and amounts are summed as int64 limbs that cannot overflow and
   put together as Python integers (``_exact``); money is kept apart by the number of
   places written, so that a total shows the places its amounts need, as a Decimal sum
@@ -312,9 +313,7 @@ class Columnar:
         c, t = self.columns, self._timeline
         code = self._code(party)
         if currency in c.currencies and code is not None:
-            # Each pledge's first record, by date then input order.
-            pledge = c.pledge[t.order]
-            first = t.order[np.concatenate([[True], pledge[1:] != pledge[:-1]])]
+            first = t.first
             match = (
                 (t.party[first] == code)
                 & (c.currency[first] == c.currencies.index(currency))

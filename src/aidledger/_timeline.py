@@ -71,7 +71,8 @@ class Timeline:
         self.low = int(date.min()) if size else 0
         #: Day offsets run from 0 (the first record's day) to span - 1.
         self.span = (int(date.max()) - self.low + 2) if size else 2
-        self.order: Rows = np.zeros(0, dtype=np.int32)
+        #: Each pledge's first record (by date, then input order).
+        self.first: Rows = np.zeros(0, dtype=np.int32)
         self.party: Rows = np.zeros(0, dtype=np.int32)
         self.parties: list[Party] = []
         self.first_day: Ints = np.zeros(0, dtype=np.int64)
@@ -97,41 +98,49 @@ def prepare(columns: Columns) -> Timeline:
 
 
 def _order(t: Timeline) -> tuple[Rows, Rows, Ints]:
-    """Sort by (pledge, date, input order): each record's next date (when the next
-    record of its pledge takes over), each pledge's last record and last change."""
+    """Each record's next date (when the next record of its pledge takes over), each
+    pledge's first and last record and the day it last changed what it shows the items
+    below it. Most pledges have one record: only the records of the others are sorted,
+    by (pledge, date, input order)."""
     c = t.columns
-    size = len(c)
-    date = c.date
-    order = stable_order(c.pledge.astype(np.int64) * t.span + (date - t.low)).astype(np.int32)
-    t.order = order
-    pledge, day = c.pledge[order], date[order]
-    same = pledge[1:] == pledge[:-1]
-    following = np.empty(size, dtype=np.int32)
-    if size:
-        following[order[:-1]] = np.where(same, day[1:], NEVER)
-        following[order[-1]] = NEVER
-    ends = np.flatnonzero(np.concatenate([~same, [True]])) if size else np.zeros(0, np.intp)
-    starts = np.concatenate([[0], ends[:-1] + 1]) if size else ends
-    status = c.status[order]
+    pledge, date, status = c.pledge, c.date, c.status
     committed = (status == PLEDGED) | (status == DELIVERED)
-    # The commitment date: the first committed record (else the first record).
-    since = day[starts]
-    positions = np.flatnonzero(committed)
-    if len(positions):
-        owners = pledge[positions]
-        head = np.concatenate([[True], owners[1:] != owners[:-1]])
-        since[owners[head]] = day[positions[head]]
-    t.since = since
-    # The day each pledge last changed what it shows the items below it.
-    shown = committed | (status == REPORTED) * 2 | c.amount.present[order] * 4
-    changed = np.zeros(len(c.ids), dtype=np.int32)
-    if size:
-        moved = np.concatenate([[True], ~same | (shown[1:] != shown[:-1])])
-        positions = np.flatnonzero(moved)
-        owners = pledge[positions]
+    shown = committed | (status == REPORTED) * 2 | c.amount.present * 4
+    # A pledge with one record: it is first and last, its date every date.
+    single = np.bincount(pledge, minlength=len(c.ids))[pledge] == 1
+    following = np.full(len(c), NEVER, dtype=np.int32)
+    first = np.zeros(len(c.ids), dtype=np.int32)
+    alone = np.flatnonzero(single).astype(np.int32)
+    first[pledge[alone]] = alone
+    final = first.copy()
+    since = np.zeros(len(c.ids), dtype=np.int32)
+    since[pledge[alone]] = date[alone]
+    changed = since.copy()
+    rows = np.flatnonzero(~single)
+    rows = rows[stable_order(pledge[rows].astype(np.int64) * t.span + (date[rows] - t.low))]
+    rows = rows.astype(np.int32)
+    if len(rows):
+        owner, day = pledge[rows], date[rows]
+        same = owner[1:] == owner[:-1]
+        following[rows[:-1]] = np.where(same, day[1:], NEVER)
+        starts = np.flatnonzero(np.concatenate([[True], ~same]))
+        ends = np.flatnonzero(np.concatenate([~same, [True]]))
+        first[owner[starts]] = rows[starts]
+        final[owner[ends]] = rows[ends]
+        # The commitment date: the first committed record (else the first record).
+        since[owner[starts]] = day[starts]
+        positions = np.flatnonzero(committed[rows])
+        if len(positions):
+            owners = owner[positions]
+            head = np.concatenate([[True], owners[1:] != owners[:-1]])
+            since[owners[head]] = day[positions[head]]
+        flags = shown[rows]
+        moved = np.flatnonzero(np.concatenate([[True], ~same | (flags[1:] != flags[:-1])]))
+        owners = owner[moved]
         last = np.concatenate([owners[1:] != owners[:-1], [True]])
-        changed[owners[last]] = day[positions[last]]
-    return following, order[ends], changed
+        changed[owners[last]] = day[moved[last]]
+    t.since, t.first = since, first
+    return following, final, changed
 
 
 def _parties(t: Timeline) -> None:
@@ -247,8 +256,11 @@ def _moving(t: Timeline, spans: Spans, link: Ints) -> Moving:
     local[nodes] = np.arange(len(nodes), dtype=np.int32)
     above = link[nodes]
     node_link = np.where(above >= 0, local[np.maximum(above, 0)], -1)
-    positions = np.flatnonzero(local[c.pledge[t.order]] >= 0)
-    node_rows = t.order[positions]
+    # Their records by (pledge, date): those of pledges with one record, then the others,
+    # sorted (a few: only the pledges concerned and the packages above them).
+    node_rows = np.flatnonzero(local[c.pledge] >= 0)
+    owner = local[c.pledge[node_rows]].astype(np.int64)
+    node_rows = node_rows[stable_order(owner * t.span + (c.date[node_rows] - t.low))]
     owner = local[c.pledge[node_rows]].astype(np.int64)
     key = owner * t.span + (c.date[node_rows] - t.low)
     return Moving(spans, nodes, local[c.pledge[spans.rows]], node_link, key, node_rows)
