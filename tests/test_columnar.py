@@ -272,3 +272,19 @@ def test_a_missing_rate_is_named_alike() -> None:
         messages.append(str(caught.value))
     assert messages[0] == messages[1]
     assert "needed for pledge 'gb-1' (committed 2022-05-20)" in messages[0]
+
+
+def test_an_amount_taken_back_leaves_no_trace_in_a_total() -> None:
+    # Found by the deep profile: the first record's 0.00 no longer counts, and once left
+    # a float (10 ** -1) in the sum of the 17-digit amount that replaced it.
+    records = [
+        Record(id="p", date="2022-02-24", donor="US", amount="0.00", currency="USD",
+               status="pledged"),
+        Record(id="p", date="2022-02-25", donor="US", amount="1801439850948199.0",
+               currency="USD", status="pledged"),
+    ]  # fmt: skip
+    pure, columnar = _both(records)
+    for day in ("2022-02-24", "2022-02-25"):
+        found = columnar.summarize(as_of=day)["US"].committed["USD"].amount
+        assert str(found) == str(pure.summarize(as_of=day)["US"].committed["USD"].amount)
+    assert str(found) == "1801439850948199.0"

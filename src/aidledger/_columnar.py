@@ -360,8 +360,8 @@ def _amount(by_places: dict[int, list[int]], width: int) -> Decimal | None:
         return None
     places = max(counted)
     total = 0
-    for held, figures in by_places.items():
-        total += combine(figures[:-1], width) * 10 ** (places - held)
+    for held in counted:  # (a group none of whose amounts counts any more sums to 0)
+        total += combine(by_places[held][:-1], width) * 10 ** (places - held)
     return as_decimal(total, places)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Collection
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from aidledger._conversion import Converter, converted
@@ -51,6 +52,7 @@ def summarize(
     converted."""
     wanted = None if donors is None else frozenset(donors)
     chosen = None if recipients is None else tuple(sorted(set(recipients)))
+    rate = _once(rate)
     if as_of is None:
         return Summary(
             as_of=None, currency=currency, donors=(), recipients=chosen or (),
@@ -155,6 +157,22 @@ def _by_party(checks: list[CheckpointCheck]) -> dict[Party, list[CheckpointCheck
     return found
 
 
+def _once(rate: Converter | None) -> Converter | None:
+    """*rate*, asked once per currency pair and day: every party of a summary (and every
+    day of a history) asks for the same few."""
+    if rate is None:
+        return None
+    known: dict[tuple[str, str, datetime.date], Fraction] = {}
+
+    def once(base: str, quote: str, day: datetime.date) -> Fraction:
+        found = known.get((base, quote, day))
+        if found is None:
+            found = known[(base, quote, day)] = rate(base, quote, day)
+        return found
+
+    return once
+
+
 def _culprit(engine: Engine, party: Party) -> Callable[[str, datetime.date], str]:
     def name(currency: str, day: datetime.date) -> str:
         return engine.culprit(party, currency, day)
@@ -174,6 +192,7 @@ def history(
     in *currency* (converted with *rate*) or in the one currency it holds."""
     lines: dict[Party, list[HistoryPoint]] = {}
     units: dict[Party, str] = {}
+    rate = _once(rate)
     for day in engine.days(until):
         money = engine.totals(day, donors, recipients, money_only=True)[0]
         for party, totals in money.items():
