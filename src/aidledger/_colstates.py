@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -20,9 +20,6 @@ from aidledger._chains import cut, fold_up, on_cycles, stable_order
 from aidledger._columns import DELIVERED, PLEDGED, REPORTED, STATUSES, Columns, day_number
 from aidledger._exact import Exact, as_decimal
 from aidledger.summary import PledgeState
-
-if TYPE_CHECKING:
-    from aidledger.catalog import Catalog
 
 __all__ = ["in_force", "states"]
 
@@ -45,9 +42,8 @@ def in_force(columns: Columns, day: int) -> tuple[Index, Index]:
     return pledge[positions].astype(np.intp), order[positions]
 
 
-def states(columns: Columns, catalog: Catalog, as_of: datetime.date) -> list[PledgeState]:
+def states(columns: Columns, as_of: datetime.date) -> list[PledgeState]:
     """Every pledge that exists as of *as_of*, in the order of their first records."""
-    del catalog  # (names were resolved when the columns were made)
     c = columns
     pledges, rows = in_force(c, day_number(as_of))
     local = np.full(len(c.ids), -1, dtype=np.intp)

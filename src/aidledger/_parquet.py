@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from aidledger._table import Origin, RecordTable
-from aidledger.errors import FieldError, LoadError
+from aidledger.errors import FieldError, LoadError, MissingExtraError
+from aidledger.export import LEDGER_COLUMNS
 from aidledger.model import COLUMNS, REQUIRED_COLUMNS, UNDISCLOSED, Record
 from aidledger.money import EXACT
 
@@ -73,11 +74,19 @@ def _places(metadata: Mapping[bytes, bytes] | None, size: int) -> dict[str, np.n
     return found
 
 
-def _table(path: str | os.PathLike[str]) -> Any:
-    from aidledger.frames import _import
+def _parquet() -> Any:
+    """``pyarrow.parquet``, or the error that names the extra it needs."""
+    try:
+        import pyarrow.parquet
+    except ModuleNotFoundError as error:
+        raise MissingExtraError(
+            "this needs the optional 'arrow' extra: pip install 'aidledger[arrow]'"
+        ) from error
+    return pyarrow.parquet
 
-    parquet = _import("pyarrow.parquet", "arrow")
-    return parquet.read_table(path)
+
+def _table(path: str | os.PathLike[str]) -> Any:
+    return _parquet().read_table(path)
 
 
 # --- the pure-Python reader ------------------------------------------------------------
@@ -111,9 +120,7 @@ def read_parquet(
 
 
 def _check_schema(table: Any, name: str) -> None:
-    from aidledger.frames import SCHEMAS
-
-    kinds = SCHEMAS["ledger"]
+    kinds = LEDGER_COLUMNS
     for column in table.column_names:
         if column not in kinds:
             raise LoadError(
@@ -205,12 +212,11 @@ def read_part(path: str | os.PathLike[str]) -> Any:
     dictionary pages, other values are encoded as they are and only the distinct ones
     written as text."""
     from aidledger._arrowcols import Doubt, Part
-    from aidledger.frames import SCHEMAS, _import
 
     name = os.fspath(path)
-    kinds = SCHEMAS["ledger"]
+    kinds = LEDGER_COLUMNS
     try:
-        parquet = _import("pyarrow.parquet", "arrow")
+        parquet = _parquet()
         texts = [c for c in parquet.read_schema(path).names if kinds.get(c) == "text"]
         table = parquet.read_table(path, read_dictionary=texts)
         _check_schema(table, name)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from aidledger.errors import MissingExtraError
-from aidledger.export import STATE_COLUMNS, SUMMARY_TABLES, schema
+from aidledger.export import LEDGER_COLUMNS, STATE_COLUMNS, SUMMARY_TABLES, schema
 from aidledger.model import UNDISCLOSED
 
 if TYPE_CHECKING:
@@ -34,27 +34,9 @@ __all__ = [
     "write_table",
 ]
 
-#: The ledger's records as a table (``Ledger.to_records()``): the interchange columns,
-#: with an undisclosed delivered figure as ``None`` and its flag set.
-LEDGER: Mapping[str, str] = {
-    "id": "text",
-    "date": "date",
-    "donor": "text",
-    "recipient": "text",
-    "system": "text",
-    "quantity": "count",
-    "amount": "amount",
-    "currency": "text",
-    "delivered_quantity": "count",
-    "delivered_amount": "amount",
-    "status": "text",
-    "authority": "text",
-    "part_of": "text",
-    "source": "text",
-    "note": "text",
-    "delivered_quantity_undisclosed": "flag",
-    "delivered_amount_undisclosed": "flag",
-}
+#: The ledger's records as a table (``Ledger.to_records()``): see ``export.LEDGER_COLUMNS``.
+LEDGER: Mapping[str, str] = LEDGER_COLUMNS
+
 #: The columns of every table, with the kind of value each holds: ``text``, ``date``
 #: (``datetime.date``), ``amount`` (exact ``Decimal``), ``count`` (``int``), ``flag``
 #: (``bool``); any may be ``None``. ``ledger`` is ``Ledger.to_records()``, ``state``

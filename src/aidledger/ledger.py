@@ -311,7 +311,7 @@ class Ledger:
             from aidledger import _colstates
 
             with bulk():
-                found = _colstates.states(self._machine_columns(), self._catalog, as_of)
+                found = _colstates.states(self._machine_columns(), as_of)
             return StateTable(as_of, tuple(found))
         from aidledger._states import states
 
