@@ -167,7 +167,20 @@ def measure(size: int, runs: int, args: argparse.Namespace) -> dict[str, object]
 
 
 def in_process(size: int, queries: int) -> dict[str, float]:
-    """A loaded ledger answering summaries at *queries* dates, in this process."""
+    """A loaded ledger answering summaries at *queries* dates, in a process of its own
+    (this one has written Parquet files: its peak memory is not the ledger's)."""
+    done = subprocess.run(
+        [PYTHON, __file__, "--dates-in-process", str(size), "--queries", str(queries)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, float] = json.loads(done.stdout)
+    return figures
+
+
+def _dates_in_process(size: int, queries: int) -> dict[str, float]:
+    """:func:`in_process`, in this process."""
     import resource
 
     import aidledger
@@ -356,7 +369,11 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--series", type=int, default=1_000_000, help="size of the dates run")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--dates-in-process", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.dates_in_process:
+        print(json.dumps(_dates_in_process(args.dates_in_process, args.queries)))
+        return 0
     OUT.mkdir(exist_ok=True)
     results = [
         measure(size, args.runs if size <= 1_000_000 else args.big_runs, args)

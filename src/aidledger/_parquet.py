@@ -218,7 +218,8 @@ def read_part(path: str | os.PathLike[str]) -> Any:
     try:
         parquet = _parquet()
         texts = [c for c in parquet.read_schema(path).names if kinds.get(c) == "text"]
-        table = parquet.read_table(path, read_dictionary=texts)
+        # (A ParquetFile, not read_table: that one goes through the dataset machinery.)
+        table = parquet.ParquetFile(path, read_dictionary=texts).read()
         _check_schema(table, name)
         places = _places(table.schema.metadata, table.num_rows)
     except Exception:  # whatever it is, the pure reader says it
