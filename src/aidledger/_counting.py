@@ -106,7 +106,7 @@ class Dated:
         """Add the units of the fixed system *rows* to the changes of their days."""
         table = self.table
         dates, status, quantity = table.date, table.status, table.quantity
-        delivered_quantity = table.delivered_quantity
+        delivered_quantity, delivered = table.delivered_quantity, _DELIVERED
         for row in rows:
             day = dates[row]
             line = by_day.get(day)
@@ -117,17 +117,18 @@ class Dated:
                 line[2] += 1
             else:
                 line[0] += units
-            if status[row] is _DELIVERED:
+            if status[row] is delivered:
                 if units is None:
                     line[3] += 1
                 else:
                     line[1] += units
             else:
-                delivered = delivered_quantity[row]
-                if isinstance(delivered, int):
-                    line[1] += delivered
-                elif delivered is not None:
-                    line[3] += 1
+                handed = delivered_quantity[row]
+                if handed is not None:  # (most pledged records state no delivery)
+                    if handed.__class__ is int:
+                        line[1] += handed
+                    else:  # undisclosed
+                        line[3] += 1
             line[4] += 1
 
     # --- questions ------------------------------------------------------------------------
