@@ -3,7 +3,9 @@
 Generated ledgers respect the load rules (a pledge keeps its donor, recipient, system and
 part_of; delivered figures never exceed totals) and otherwise range widely: histories with
 ties, packages nested or cyclic, links to missing pledges, undisclosed values, several
-currencies, every status.
+currencies, every status. :func:`adversarial_records` goes further, for the rules that
+are hard to get right on arrays: few dates (so many same-day ties), long chains and
+cycles of packages, links to pledges that appear later or never, amounts of 75 digits.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from aidledger import UNDISCLOSED, Record, Status
+from aidledger.fx import RateTable
 
 DONORS = ("US", "FR", "DE", "GB", "EU")
 CURRENCIES = ("USD", "EUR", "GBP", "JPY")
@@ -176,6 +179,84 @@ def rate_rows(draw: st.DrawFn) -> list[tuple[str, str, str, str]]:
 
 
 @st.composite
+def full_rate_tables(draw: st.DrawFn) -> RateTable:
+    """A rate from every currency to EUR on the first day, and maybe later ones."""
+    rows = []
+    for currency in CURRENCIES:
+        if currency == "EUR":
+            continue
+        for day in sorted([*draw(st.lists(dates, max_size=3, unique=True)), FIRST_DAY]):
+            rate = draw(
+                st.decimals(min_value=Decimal("0.001"), max_value=1000, places=4, allow_nan=False)
+            )
+            rows.append((day.isoformat(), currency, "EUR", format(rate, "f")))
+    unique = {(d, b, q): r for d, b, q, r in rows}
+    return RateTable.from_rows([(d, b, q, r) for (d, b, q), r in unique.items()])
+
+
+#: Amounts with many digits: up to 45 before the point and 30 after (75 in all), more
+#: than any machine integer or Arrow decimal holds.
+wide_amounts = st.builds(
+    lambda whole, fraction: Decimal(f"{whole}.{fraction}" if fraction else str(whole)),
+    st.integers(min_value=0, max_value=10**45 - 1),
+    st.text(alphabet="0123456789", max_size=30),
+)
+
+
+@st.composite
+def adversarial_records(draw: st.DrawFn, max_pledges: int = 14) -> list[Record]:
+    """A ledger shaped to break columnar shortcuts: two or three dates for every record
+    (same-day ties everywhere, decided by input order), packages in a long chain, on a
+    cycle, naming themselves or pledges that appear later or never, ``reported`` and
+    other donors' packages, statuses in any order, and 75-digit amounts."""
+    count = draw(st.integers(2, max_pledges))
+    ids = [f"x{n}" for n in range(count)]
+    days = draw(st.lists(dates, min_size=1, max_size=3, unique=True))
+    shape = draw(st.sampled_from(["chain", "cycle", "loose"]))
+    links: dict[str, str | None] = {}
+    for position, pledge in enumerate(ids):
+        if shape == "chain":
+            links[pledge] = ids[position + 1] if position + 1 < count else None
+        elif shape == "cycle":
+            links[pledge] = ids[(position + 1) % count]
+        else:
+            links[pledge] = draw(st.sampled_from([None, pledge, "nowhere", *ids]))
+    # A few links elsewhere: into the chain or cycle, to itself, to nothing.
+    for pledge in draw(st.lists(st.sampled_from(ids), max_size=3)):
+        links[pledge] = draw(st.sampled_from([None, pledge, "nowhere", *ids]))
+    records = []
+    for pledge in ids:
+        donor = draw(st.sampled_from(DONORS[:2]))
+        system = draw(st.one_of(st.none(), st.sampled_from(SYSTEMS[:2])))
+        currency = draw(st.sampled_from(CURRENCIES))
+        for _ in range(draw(st.integers(1, 4))):
+            amount = draw(st.one_of(st.none(), amounts, wide_amounts))
+            quantity = draw(st.one_of(st.none(), quantities))
+            delivered = draw(st.one_of(st.none(), st.just(UNDISCLOSED), amounts, wide_amounts))
+            if isinstance(delivered, Decimal) and amount is not None:
+                delivered = min(delivered, amount)
+            records.append(
+                Record(
+                    id=pledge,
+                    date=draw(st.sampled_from(days)),
+                    donor=donor,
+                    system=None if system is None else draw(st.sampled_from(SPELLINGS[system])),
+                    status=draw(st.sampled_from(list(Status))),
+                    quantity=quantity,
+                    amount=amount,
+                    currency=currency,
+                    delivered_quantity=draw(
+                        st.one_of(st.none(), st.just(UNDISCLOSED), st.integers(0, quantity or 0))
+                    ),
+                    delivered_amount=delivered,
+                    part_of=links[pledge],
+                    source=draw(st.sampled_from([None, "a", 'b, "c"\nd'])),
+                )
+            )
+    return draw(st.permutations(records))
+
+
+@st.composite
 def wide_records(draw: st.DrawFn, max_pledges: int = 6) -> list[Record]:
     """Records whose text fields hold anything a file must carry: unicode, commas, quotes,
     newlines, leading spaces, formula-like starts; amounts with many decimal places."""
@@ -228,3 +309,9 @@ def one_record_a_day(records: list[Record]) -> list[Record]:
             seen.add((record.id, record.date))
             kept.append(record)
     return kept
+
+
+#: Every kind of generated ledger, for properties that should hold on all of them.
+any_records = st.one_of(
+    record_lists(), wide_records(), rising_record_lists(), adversarial_records()
+)

@@ -180,7 +180,8 @@ def test_import_aidledger_stays_light() -> None:
     code = (
         "import sys, aidledger\n"
         "aidledger.bundled().summarize().render()\n"
-        "heavy = {'pandas', 'pyarrow', 'matplotlib', 'currency_converter', 'duckdb', 'cattrs'}\n"
+        "heavy = {'pandas', 'pyarrow', 'numpy', 'matplotlib', 'currency_converter', 'duckdb',\n"
+        "         'cattrs'}\n"
         "print(sorted(heavy & set(sys.modules)))"
     )
     result = subprocess.run(

@@ -362,23 +362,7 @@ def test_the_command_converts(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 TARGETS = st.sampled_from(s.CURRENCIES)
 
 
-@st.composite
-def full_rate_tables(draw: st.DrawFn) -> RateTable:
-    """A rate from every currency to EUR on the first day, and maybe later ones."""
-    rows = []
-    for currency in s.CURRENCIES:
-        if currency == "EUR":
-            continue
-        for day in sorted([*draw(st.lists(s.dates, max_size=3, unique=True)), s.FIRST_DAY]):
-            rate = draw(
-                st.decimals(min_value=Decimal("0.001"), max_value=1000, places=4, allow_nan=False)
-            )
-            rows.append((day.isoformat(), currency, "EUR", format(rate, "f")))
-    unique = {(d, b, q): r for d, b, q, r in rows}
-    return RateTable.from_rows([(d, b, q, r) for (d, b, q), r in unique.items()])
-
-
-@given(records=s.record_lists(), rates=full_rate_tables(), target=TARGETS, data=st.data())
+@given(records=s.record_lists(), rates=s.full_rate_tables(), target=TARGETS, data=st.data())
 def test_converted_totals_are_the_rounded_exact_sums(
     records: list[Record], rates: RateTable, target: str, data: st.DataObject
 ) -> None:
@@ -452,7 +436,7 @@ def test_there_and_back_returns_within_one_minor_unit(
 @given(
     records=s.record_lists(),
     cuts=st.lists(st.integers(0, 40), max_size=3),
-    rates=full_rate_tables(),
+    rates=s.full_rate_tables(),
 )
 def test_totals_do_not_depend_on_how_the_ledger_was_split_into_files(
     tmp_path_factory: pytest.TempPathFactory,

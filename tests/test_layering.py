@@ -20,19 +20,23 @@ SOURCE = Path(__file__).parent.parent / "src" / "aidledger"
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
-        "errors _progress _colours _hints",
+        "errors _progress _colours _hints _chains _series",
         "money _i18n _encoding _files _xlsx _xlsxwrite _terminal",
-        "_values _codes",
+        "_values _codes _exact",
         "fields",
         "model _names",
         "catalog summary _table",
-        "comparison _engine _counting _states _conversion export _arguments",
+        "comparison _engine _states _conversion export _arguments _packages _columns",
+        "_pass _shares _arrowcols _colstates",
+        "_counting _timeline",
+        "_columnar",
         "checkpoints aggregate fx",
         "ledger validate _compare",
         "_words",
         "_blocks _unitchart _chartmarks",
         "_comparison_report",
-        "converter _csvsplit _csvread _jsonio _xlsxledger _workbooks io frames report plot",
+        "converter _csvsplit _csvread _jsonio _xlsxledger _workbooks _parquet _arrowread io frames"
+        " report plot",
         "importers importers.report importers._settings importers.kiel._rules"
         " importers.kiel._input",
         "importers.kiel._common importers.mapping",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from aidledger.model import Record, Status
 
@@ -24,8 +24,16 @@ Money = dict[tuple[str, datetime.date], Decimal]
 #: A change of a party's money from a day on: (day, currency, commitment date, signed
 #: amount, +1 when an amount is added and -1 when it is taken back).
 Change = tuple[datetime.date, str, datetime.date, Decimal, int]
-#: A pledge under discussion: (date of its state, pledge id, system as written, status).
-Discussed = tuple[datetime.date, str, str, Status]
+
+
+class Discussed(NamedTuple):
+    """A pledge under discussion: the date of its state, its id, its system as written
+    (``""`` for none) and its status."""
+
+    date: datetime.date
+    pledge: str
+    name: str
+    status: Status
 
 
 class Engine(Protocol):

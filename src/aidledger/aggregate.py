@@ -53,6 +53,7 @@ def summarize(
     converted."""
     wanted = None if donors is None else frozenset(donors)
     chosen = None if recipients is None else tuple(sorted(set(recipients)))
+    rate = _once(rate)
     if as_of is None:
         return Summary(
             as_of=None, currency=currency, donors=(), recipients=chosen or (),
@@ -103,22 +104,28 @@ def summarize(
 
 def _systems(engine: Engine, catalog: Catalog, entry: Totals) -> tuple[SystemTotal, ...]:
     """The entry's system lines by catalog key, each with its variants as written."""
-    by_key: dict[str, list[Variant]] = {}
+    by_key: dict[str, list[tuple[str, list[int]]]] = {}
     for name, figures in entry.systems.items():
-        by_key.setdefault(engine.system_key(name), []).append(Variant(name, *figures))
+        by_key.setdefault(engine.system_key(name), []).append((name, figures))
     lines = []
     for key in sorted(by_key):
-        variants = tuple(sorted(by_key[key], key=_name))
+        written = by_key[key]
+        if len(written) == 1:  # (most lines have one variant: its figures are the line's)
+            figures = written[0][1]
+        else:
+            written.sort(key=_first)
+            figures = [sum(column) for column in zip(*(f for _, f in written), strict=True)]
+        committed, delivered, undisclosed, undelivered = figures
         system = catalog.get(key)
         lines.append(
             SystemTotal(
                 system=key,
                 name=key if system is None else system.name,
-                committed=sum(v.committed for v in variants),
-                delivered=sum(v.delivered for v in variants),
-                undisclosed_quantity=sum(v.undisclosed_quantity for v in variants),
-                undisclosed_delivered=sum(v.undisclosed_delivered for v in variants),
-                variants=variants,
+                committed=committed,
+                delivered=delivered,
+                undisclosed_quantity=undisclosed,
+                undisclosed_delivered=undelivered,
+                variants=tuple(Variant(name, *found) for name, found in written),
             )
         )
     return tuple(lines)
@@ -137,8 +144,8 @@ def _discussed(engine: Engine, entry: Totals) -> tuple[Discussion, ...]:
     )
 
 
-def _name(variant: Variant) -> str:
-    return variant.name
+def _first(item: tuple[str, list[int]]) -> str:
+    return item[0]
 
 
 def _checkpoint_order(check: CheckpointCheck) -> tuple[datetime.date, str]:
@@ -150,6 +157,22 @@ def _by_party(checks: list[CheckpointCheck]) -> dict[Party, list[CheckpointCheck
     for check in checks:
         found.setdefault((check.donor, check.recipient), []).append(check)
     return found
+
+
+def _once(rate: Converter | None) -> Converter | None:
+    """*rate*, asked once per currency pair and day: every party of a summary (and every
+    day of a history) asks for the same few."""
+    if rate is None:
+        return None
+    known: dict[tuple[str, str, datetime.date], Fraction] = {}
+
+    def once(base: str, quote: str, day: datetime.date) -> Fraction:
+        found = known.get((base, quote, day))
+        if found is None:
+            found = known[(base, quote, day)] = rate(base, quote, day)
+        return found
+
+    return once
 
 
 def _culprit(engine: Engine, party: Party) -> Callable[[str, datetime.date], str]:

@@ -20,7 +20,7 @@ from aidledger._words import visible
 from aidledger.errors import AidLedgerError, LoadError
 from aidledger.fx import RateTable, ecb_rates, load_rates
 from aidledger.io import bundled, load
-from aidledger.ledger import Ledger
+from aidledger.ledger import ENGINES, Ledger
 from aidledger.model import check_territory, parse_date
 from aidledger.money import check_currency
 
@@ -81,6 +81,7 @@ def _parser() -> _Parser:
         "ledgers", nargs="*", metavar="LEDGER", help="ledger files (.csv, .json, .jsonl, .xlsx)"
     )
     _scope_options(summary)
+    _engine_option(summary)
     summary.add_argument("--locale", default="en", help="language of names and numbers")
     summary.add_argument(
         "--format", choices=("text", "markdown", "html", "json", "xlsx"), default="text"
@@ -139,6 +140,7 @@ def _parser() -> _Parser:
         help="the table: .csv, .json, .parquet or .xlsx",
     )
     _quiet_option(state)
+    _engine_option(state)
 
     validate = commands.add_parser(
         "validate",
@@ -150,6 +152,7 @@ def _parser() -> _Parser:
     validate.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
     _rate_options(validate, currency=False)
     _quiet_option(validate)
+    _engine_option(validate)
 
     convert = commands.add_parser(
         "convert",
@@ -178,6 +181,7 @@ def _parser() -> _Parser:
     )
     plot.add_argument("ledgers", nargs="*", metavar="LEDGER", help="ledger files")
     _scope_options(plot)
+    _engine_option(plot)
     plot.add_argument("--locale", default="en", help="language of labels, names and numbers")
     plot.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the chart: .png, .svg or .pdf"
@@ -307,6 +311,16 @@ def _scope_options(parser: argparse.ArgumentParser) -> None:
     _rate_options(parser, currency=True)
 
 
+def _engine_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="how to read and count: python, columnar (pip install 'aidledger[fast]'), or "
+        "auto: columnar for large ledgers when installed (the answers are the same)",
+    )
+
+
 def _rate_options(parser: argparse.ArgumentParser, currency: bool) -> None:
     if currency:
         parser.add_argument(
@@ -353,8 +367,9 @@ def _size(paths: Sequence[str]) -> int | None:
 
 
 def _ledger(args: argparse.Namespace, paths: Sequence[str]) -> Ledger:
+    engine = getattr(args, "engine", "auto")
     with args.progress.phase("reading", _size(paths)):
-        return load(*paths) if paths else bundled()
+        return load(*paths, engine=engine) if paths else bundled(engine)
 
 
 def _summarized(args: argparse.Namespace) -> Summary:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPARISON_FORMAT",
     "KINDS",
+    "LEDGER_COLUMNS",
     "STATE_COLUMNS",
     "SUMMARY_FORMAT",
     "SUMMARY_TABLES",
@@ -208,6 +209,27 @@ def _json(value: object) -> object:
     return _plain(value)
 
 
+#: The ledger's records as a table (``Ledger.to_records()``): the interchange columns,
+#: with an undisclosed delivered figure as ``None`` and its flag set.
+LEDGER_COLUMNS: Mapping[str, str] = {
+    "id": "text",
+    "date": "date",
+    "donor": "text",
+    "recipient": "text",
+    "system": "text",
+    "quantity": "count",
+    "amount": "amount",
+    "currency": "text",
+    "delivered_quantity": "count",
+    "delivered_amount": "amount",
+    "status": "text",
+    "authority": "text",
+    "part_of": "text",
+    "source": "text",
+    "note": "text",
+    "delivered_quantity_undisclosed": "flag",
+    "delivered_amount_undisclosed": "flag",
+}
 #: The columns of a pledge-state table (``Ledger.state()``) with the kind of value each
 #: holds (as in ``aidledger.frames.SCHEMAS``). The ``counted_`` columns hold what the
 #: summary counts of each pledge, so that summing them gives its figures.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from aidledger._files import replacing
 from aidledger.errors import MissingExtraError
-from aidledger.export import STATE_COLUMNS, SUMMARY_TABLES, schema
+from aidledger.export import LEDGER_COLUMNS, STATE_COLUMNS, SUMMARY_TABLES, schema
 from aidledger.model import UNDISCLOSED
 
 if TYPE_CHECKING:
@@ -35,27 +35,9 @@ __all__ = [
     "write_table",
 ]
 
-#: The ledger's records as a table (``Ledger.to_records()``): the interchange columns,
-#: with an undisclosed delivered figure as ``None`` and its flag set.
-LEDGER: Mapping[str, str] = {
-    "id": "text",
-    "date": "date",
-    "donor": "text",
-    "recipient": "text",
-    "system": "text",
-    "quantity": "count",
-    "amount": "amount",
-    "currency": "text",
-    "delivered_quantity": "count",
-    "delivered_amount": "amount",
-    "status": "text",
-    "authority": "text",
-    "part_of": "text",
-    "source": "text",
-    "note": "text",
-    "delivered_quantity_undisclosed": "flag",
-    "delivered_amount_undisclosed": "flag",
-}
+#: The ledger's records as a table (``Ledger.to_records()``): see ``export.LEDGER_COLUMNS``.
+LEDGER: Mapping[str, str] = LEDGER_COLUMNS
+
 #: The columns of every table, with the kind of value each holds: ``text``, ``date``
 #: (``datetime.date``), ``amount`` (exact ``Decimal``), ``count`` (``int``), ``flag``
 #: (``bool``); any may be ``None``. ``ledger`` is ``Ledger.to_records()``, ``state``
@@ -118,7 +100,9 @@ def to_pandas(
 def to_arrow(records: Sequence[Mapping[str, Any]], table: str) -> pyarrow.Table:
     """*records* of *table* as an Arrow table: amounts ``decimal128`` (``decimal256``
     beyond 38 digits) with the scale the data needs, dates ``date32``, counts ``int64``,
-    flags ``bool``, text ``string``."""
+    flags ``bool``, text ``string``. A ledger's table also keeps, in its metadata, the
+    places each amount was written with (a decimal column has one scale for all rows),
+    so that ``aidledger.load`` reads back the ledger written."""
     pa = _import("pyarrow", "arrow")
     kinds = {"date": pa.date32(), "count": pa.int64(), "flag": pa.bool_(), "text": pa.string()}
     schema = SCHEMAS[table]
@@ -127,7 +111,12 @@ def to_arrow(records: Sequence[Mapping[str, Any]], table: str) -> pyarrow.Table:
         values = [record[column] for record in records]
         kind_type = _decimal_type(pa, values) if kind == "amount" else kinds[kind]
         arrays.append(pa.array(values, type=kind_type))
-    return pa.Table.from_arrays(arrays, names=list(schema))
+    metadata = None
+    if table == "ledger":
+        from aidledger._parquet import places_metadata
+
+        metadata = places_metadata(records) or None
+    return pa.Table.from_arrays(arrays, names=list(schema), metadata=metadata)
 
 
 def _decimal_type(pa: Any, values: Iterable[Decimal | None]) -> Any:

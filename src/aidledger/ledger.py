@@ -14,6 +14,7 @@ grows only by :meth:`Ledger.append`, which takes a whole batch or nothing.
 from __future__ import annotations
 
 import datetime
+import importlib.util
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from aidledger._arguments import as_of_date, currency_code, donor_codes, rate_ta
 from aidledger._engine import Engine
 from aidledger._table import Index, RecordTable, bulk, index_pledges
 from aidledger.catalog import Catalog, default_catalog
-from aidledger.errors import LoadError
+from aidledger.errors import LoadError, MissingExtraError
 from aidledger.model import Pledge, Record
 from aidledger.summary import StateTable, Summary
 
@@ -32,10 +33,35 @@ if TYPE_CHECKING:
     import pandas
     import pyarrow
 
+    from aidledger._columns import Columns
     from aidledger.fx import RateTable
     from aidledger.validate import Problem
 
-__all__ = ["Ledger"]
+__all__ = ["COLUMNAR_FROM", "ENGINES", "Ledger", "columnar_available"]
+
+#: The counting engines a ledger can use: ``python`` (pure Python, no extra needed),
+#: ``columnar`` (numpy and Arrow: the ``fast`` extra), or ``auto``: the columnar one for
+#: ledgers of :data:`COLUMNAR_FROM` records or more when the extra is installed.
+ENGINES = ("auto", "python", "columnar")
+#: From how many records ``auto`` counts with the columnar engine: below it, the pure
+#: engine answers sooner than numpy and Arrow can be imported (benchmarks/PROFILE.md).
+COLUMNAR_FROM = 40_000
+
+
+def columnar_available() -> bool:
+    """Whether the ``fast`` extra (numpy and pyarrow) is installed (nothing is imported)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("numpy", "pyarrow"))
+
+
+def check_engine(engine: str) -> str:
+    """*engine* if it names one of :data:`ENGINES`; ``columnar`` needs the extra."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine={engine!r}: one of {', '.join(ENGINES)}")
+    if engine == "columnar" and not columnar_available():
+        raise MissingExtraError(
+            "the columnar engine needs the optional 'fast' extra: pip install 'aidledger[fast]'"
+        )
+    return engine
 
 
 class Ledger:
@@ -44,27 +70,83 @@ class Ledger:
     Records keep their input order, which settles ties between records of one pledge on
     the same day (docs/counting-rules.md, "The state as of a date"). System names are
     resolved through *catalog* (the bundled one by default): a known alias becomes its
-    key, an unknown name is kept as written.
+    key, an unknown name is kept as written. *engine* chooses how it counts
+    (:data:`ENGINES`; docs/embedding.md, "Large ledgers"): the answers are the same,
+    only the time differs.
     """
 
-    __slots__ = ("_catalog", "_engine", "_index", "_table")
+    __slots__ = ("_catalog", "_choice", "_columns", "_engine", "_stored_index", "_stored_table")
 
-    def __init__(self, records: Iterable[Record] = (), *, catalog: Catalog | None = None) -> None:
+    def __init__(
+        self,
+        records: Iterable[Record] = (),
+        *,
+        catalog: Catalog | None = None,
+        engine: str = "auto",
+    ) -> None:
         self._catalog = catalog if catalog is not None else default_catalog()
-        self._table = RecordTable()
-        self._index: Index = {}
+        self._choice = check_engine(engine)
+        self._columns: Columns | None = None
+        self._stored_table: RecordTable | None = RecordTable()
+        self._stored_index: Index | None = {}
         self._engine: Engine | None = None
         self.append(records)
 
     @classmethod
-    def _from_table(cls, table: RecordTable, catalog: Catalog | None = None) -> Ledger:
+    def _from_table(
+        cls, table: RecordTable, catalog: Catalog | None = None, engine: str = "auto"
+    ) -> Ledger:
         """A ledger over checked columns (the loaders' fast path); checks pledge histories."""
         ledger = cls.__new__(cls)
         ledger._catalog = catalog if catalog is not None else default_catalog()
-        ledger._index = index_pledges(table)
-        ledger._table = table
+        ledger._choice = check_engine(engine)
+        ledger._columns = None
+        ledger._stored_index = index_pledges(table)
+        ledger._stored_table = table
         ledger._engine = None
         return ledger
+
+    @classmethod
+    def _from_columns(
+        cls, columns: Columns, catalog: Catalog, engine: str, index: Index | None = None
+    ) -> Ledger:
+        """A ledger over machine columns (the columnar readers'): its record table and
+        pledge index are made only if something asks for them."""
+        ledger = cls.__new__(cls)
+        ledger._catalog = catalog
+        ledger._choice = check_engine(engine)
+        ledger._columns = columns
+        ledger._stored_table = columns.table() if index is not None else None
+        ledger._stored_index = index
+        ledger._engine = None
+        return ledger
+
+    @property
+    def _table(self) -> RecordTable:
+        """The records as a RecordTable (made from the columns when first needed)."""
+        if self._stored_table is None:
+            assert self._columns is not None
+            with bulk():
+                self._stored_table = self._columns.table()
+        return self._stored_table
+
+    @property
+    def _index(self) -> Index:
+        """Each pledge's rows (see ``_table.index_pledges``)."""
+        if self._stored_index is None:
+            with bulk():
+                self._stored_index = index_pledges(self._table)
+        return self._stored_index
+
+    @property
+    def engine(self) -> str:
+        """The engine this ledger counts with: ``python`` or ``columnar``."""
+        return "columnar" if self._columnar() else "python"
+
+    def _columnar(self) -> bool:
+        if self._choice == "auto":
+            return len(self) >= COLUMNAR_FROM and columnar_available()
+        return self._choice == "columnar"
 
     @property
     def catalog(self) -> Catalog:
@@ -72,6 +154,8 @@ class Ledger:
         return self._catalog
 
     def __len__(self) -> int:
+        if self._stored_table is None and self._columns is not None:
+            return len(self._columns)
         return len(self._table)
 
     def __iter__(self) -> Iterator[Record]:
@@ -89,9 +173,13 @@ class Ledger:
         span = self.dates
         if span is None:
             return "<Ledger: empty>"
-        donors = len(set(self._table.donor))
+        if self._stored_index is None and self._columns is not None:
+            pledges = len(self._columns.ids)
+        else:
+            pledges = len(self._index)
+        donors = len(self.donors)
         return (
-            f"<Ledger: {len(self)} records, {len(self._index)} pledges, {donors} "
+            f"<Ledger: {len(self)} records, {pledges} pledges, {donors} "
             f"{'donor' if donors == 1 else 'donors'}, {span[0].isoformat()} to "
             f"{span[1].isoformat()}>"
         )
@@ -122,6 +210,8 @@ class Ledger:
     @property
     def dates(self) -> tuple[datetime.date, datetime.date] | None:
         """The first and last record dates, or ``None`` when the ledger is empty."""
+        if self._stored_table is None and self._columns is not None:
+            return self._columns.dates()
         if not self._table.date:
             return None
         return min(self._table.date), max(self._table.date)
@@ -129,6 +219,8 @@ class Ledger:
     @property
     def donors(self) -> list[str]:
         """The donor codes that appear in the ledger, sorted."""
+        if self._stored_table is None and self._columns is not None:
+            return sorted(set(self._columns.donors))
         return sorted(set(self._table.donor))
 
     def append(self, records: Iterable[Record] | Ledger) -> None:
@@ -153,14 +245,27 @@ class Ledger:
         except BaseException:
             self._table.truncate(start)
             raise
-        self._index = index
+        self._stored_index = index
+        self._columns = None  # (made again from the table if the columnar engine counts)
         self._engine = None
 
     def _counting(self) -> Engine:
         if self._engine is None:
             with bulk():
-                self._engine = _counting.build(self._table, self._index)
+                if self._columnar():
+                    from aidledger import _columnar
+
+                    self._engine = _columnar.build(self._machine_columns())
+                else:
+                    self._engine = _counting.build(self._table, self._index)
         return self._engine
+
+    def _machine_columns(self) -> Columns:
+        if self._columns is None:
+            from aidledger._columns import Columns
+
+            self._columns = Columns.from_table(self._table)
+        return self._columns
 
     def summarize(
         self,
@@ -210,6 +315,12 @@ class Ledger:
             if span is None:
                 return StateTable(None, ())
             as_of = span[1]
+        if self._columnar():
+            from aidledger import _colstates
+
+            with bulk():
+                found = _colstates.states(self._machine_columns(), as_of)
+            return StateTable(as_of, tuple(found))
         from aidledger._states import states
 
         return StateTable(as_of, tuple(states(self._table, self._index, as_of)))
