@@ -1,7 +1,8 @@
 """Shared test configuration: hypothesis profiles and paths to shared fixtures.
 
 Profiles: ``ci`` (the default: derandomized, so every run checks the same examples) and
-``deep`` (many more examples, random): ``HYPOTHESIS_PROFILE=deep pytest``.
+``deep`` (many more examples, random): ``HYPOTHESIS_PROFILE=deep pytest``, 3,000 a
+property unless ``HYPOTHESIS_EXAMPLES`` says how many.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ settings.register_profile(
 )
 settings.register_profile(
     "deep",
-    max_examples=3000,
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "3000")),
     deadline=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
