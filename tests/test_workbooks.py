@@ -7,6 +7,7 @@ Read back with openpyxl, independently of the writer.
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 import aidledger
 from aidledger import Ledger, Record
 from aidledger.cli import main
+from aidledger.export import SYSTEM_TABLES, systems_records, systems_schema
 from aidledger.frames import SCHEMAS, SUMMARY_TABLES, write_table
 from tests import strategies as s
 
@@ -163,6 +165,47 @@ def test_labels_speak_the_locale(ledger: Path) -> None:
     donors = {row["donor"].value: row for row in _sheets(ledger.parent / "de.xlsx")["donors"]}
     assert donors["FR"]["name"].value == "Frankreich"
     assert donors["FR"]["committed_total"].value == "keine Angabe"
+
+
+def test_a_workbook_by_system_holds_what_the_json_by_system_says(
+    ledger: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = ledger.parent / "systems.xlsx"
+    arguments = ["summary", str(ledger), "--by", "system"]
+    assert main([*arguments, "--format", "xlsx", "-o", str(out)]) == 0
+    assert main([*arguments, "--format", "json"]) == 0
+    expected = json.loads(capsys.readouterr().out)["systems"]
+    assert _headers(out) == {table: list(systems_schema(table)) for table in SYSTEM_TABLES}
+    sheets = _sheets(out)
+    assert [row["system"].value for row in sheets["systems"]] == [
+        line["system"] for line in expected
+    ]
+    shares = [(line["system"], share) for line in expected for share in line["donors"]]
+    found = sheets["system_donors"]
+    assert [(row["system"].value, row["donor"].value) for row in found] == [
+        (system, share["donor"]) for system, share in shares
+    ]
+    variants = [
+        (system, share["donor"], variant["variant"])
+        for system, share in shares
+        for variant in share["variants"]
+    ]
+    assert [
+        (row["system"].value, row["donor"].value, row["variant"].value)
+        for row in sheets["system_variants"]
+    ] == variants
+    himars = next(row for row in sheets["systems"] if row["system"].value == "himars")
+    assert (himars["committed"].value, himars["committed"].number_format) == (4, '"≥ "#,##0')
+    assert himars["delivered"].value == "none disclosed"
+
+
+def test_a_workbook_is_by_donor_or_by_system(ledger: Path) -> None:
+    summary = aidledger.load(ledger).summarize()
+    with pytest.raises(ValueError, match="unknown arrangement 'recipient'"):
+        summary.write_xlsx(ledger.parent / "x.xlsx", by="recipient")
+    with pytest.raises(ValueError, match="unknown table 'lines'"):
+        systems_records(summary, "lines")
+    assert not (ledger.parent / "x.xlsx").exists()
 
 
 # --- the command line -------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 from aidledger import _xlsxwrite
 from aidledger._files import BinaryWriter
 from aidledger._xlsxwrite import Cell, Number, Sheet
-from aidledger.export import SUMMARY_TABLES, schema
+from aidledger.export import SUMMARY_TABLES, SYSTEM_TABLES, schema, systems_records, systems_schema
 from aidledger.money import currency_precision
 
 if TYPE_CHECKING:
@@ -138,10 +138,19 @@ def _unit_labels(words: Callable[[str], str]) -> Labels:
     return labels
 
 
-def summary_sheets(summary: Summary, locale: str = "en") -> list[Sheet]:
+def summary_sheets(summary: Summary, locale: str = "en", by: str = "donor") -> list[Sheet]:
     """One sheet per table of the summary (``Summary.to_records``), named as the table,
-    in the order of ``aidledger.frames.SUMMARY_TABLES``; names in *locale*."""
+    in the order of ``aidledger.frames.SUMMARY_TABLES``; names in *locale*. *by*
+    ``"system"``: the tables of ``aidledger.export.SYSTEM_TABLES`` instead."""
     words = _words(locale)
+    if by == "system":
+        units = _unit_labels(words)
+        return [
+            table_sheet(
+                table, systems_records(summary, table, locale), systems_schema(table), units
+            )
+            for table in SYSTEM_TABLES
+        ]
     places = _places(summary.currency)
     sheets = []
     for table in SUMMARY_TABLES:
@@ -155,10 +164,11 @@ def summary_sheets(summary: Summary, locale: str = "en") -> list[Sheet]:
     return sheets
 
 
-def summary_writer(summary: Summary, locale: str = "en") -> BinaryWriter:
-    """What writes *summary*'s workbook to a binary stream (for ``_files.write_together``)."""
+def summary_writer(summary: Summary, locale: str = "en", by: str = "donor") -> BinaryWriter:
+    """What writes *summary*'s workbook (*by* donor or system) to a binary stream (for
+    ``_files.write_together``)."""
 
     def write(stream: IO[bytes]) -> None:
-        _xlsxwrite.write_workbook(stream, summary_sheets(summary, locale))
+        _xlsxwrite.write_workbook(stream, summary_sheets(summary, locale, by))
 
     return BinaryWriter(write)

@@ -403,7 +403,7 @@ def _summary(args: argparse.Namespace) -> int:
         from aidledger._workbooks import summary_writer
 
         with args.progress.phase("writing"):
-            _write_together((args.output, summary_writer(summary, args.locale)))
+            _write_together((args.output, summary_writer(summary, args.locale, args.by)))
         return EXIT_OK
     with args.progress.phase("writing"):
         text = summary.render(format=args.format, locale=args.locale, by=args.by, top=args.top)

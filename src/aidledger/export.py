@@ -33,12 +33,15 @@ __all__ = [
     "SUMMARY_FORMAT",
     "SUMMARY_TABLES",
     "SYSTEMS_FORMAT",
+    "SYSTEM_TABLES",
     "Column",
     "comparison_to_dict",
     "schema",
     "state_records",
     "summary_records",
     "summary_to_dict",
+    "systems_records",
+    "systems_schema",
     "systems_to_dict",
 ]
 
@@ -286,6 +289,55 @@ def summary_records(
                 row["reporting_currency"] = summary.currency
             records.append(row)
     return records
+
+
+#: The tables of a summary by system (``Summary.systems()``, ``--by system``): each
+#: system across donors, each donor's share of it, and the variants of each share.
+SYSTEM_TABLES = ("systems", "system_donors", "system_variants")
+_BY_SYSTEM: Mapping[str, tuple[Column, ...]] = {
+    "systems": SYSTEMS,
+    "system_donors": SYSTEM_DONORS,
+    "system_variants": (*SYSTEM_DONORS[:2], *VARIANTS[1:]),
+}
+
+
+def systems_schema(table: str) -> dict[str, str]:
+    """The columns of a *table* of :data:`SYSTEM_TABLES` with the kind of value each holds."""
+    if table not in _BY_SYSTEM:
+        raise ValueError(f"unknown table {table!r}: one of {', '.join(SYSTEM_TABLES)}")
+    head = {"as_of": "date"} if table == "systems" else {"as_of": "date", "system": "text"}
+    return {**head, **{column.name: column.kind for column in _BY_SYSTEM[table]}}
+
+
+def systems_records(
+    summary: Summary, table: str = "systems", locale: str = "en"
+) -> list[dict[str, Any]]:
+    """One table of :data:`SYSTEM_TABLES` as plain dicts (donor names in *locale*), in the
+    order of :func:`systems_to_dict`."""
+    from aidledger.model import donor_name
+
+    systems_schema(table)  # (an unknown table is refused)
+    records: list[dict[str, Any]] = []
+    for line in summary.systems():
+        if table == "systems":
+            records.append({"as_of": summary.as_of, **_plain_object(SYSTEMS, line)})
+            continue
+        head = {"as_of": summary.as_of, "system": line.system}
+        for share in line.donors:
+            if table == "system_donors":
+                row = {**head, **_plain_object(SYSTEM_DONORS, share)}
+                row["name"] = donor_name(share.donor, locale)
+                records.append(row)
+                continue
+            parties = {"donor": share.donor, "recipient": share.recipient}
+            for variant in share.line.variants:
+                shown = _plain_object(VARIANTS[1:], (share.line, variant))
+                records.append({**head, **parties, **shown})
+    return records
+
+
+def _plain_object(columns: tuple[Column, ...], item: object) -> dict[str, Any]:
+    return {column.name: _plain(column.get(item)) for column in columns}
 
 
 def _json_object(columns: tuple[Column, ...], item: object) -> dict[str, Any]:

@@ -396,14 +396,19 @@ class Summary:
 
         frames.write_parquet(self.to_arrow(table, locale), path)
 
-    def write_xlsx(self, path: str | os.PathLike[str], locale: str = "en") -> None:
+    def write_xlsx(
+        self, path: str | os.PathLike[str], locale: str = "en", by: str = "donor"
+    ) -> None:
         """Write the summary as an Excel workbook, atomically: one sheet per table of
-        :meth:`to_records`, amounts as numbers that hold them exactly (docs/reports.md).
-        Needs no extra."""
+        :meth:`to_records` (*by* ``"system"``: of :meth:`systems`, as ``--by system``
+        shows it), amounts as numbers that hold them exactly (docs/reports.md). Needs no
+        extra."""
         from aidledger import _workbooks
         from aidledger._files import write_together
 
-        write_together([(path, _workbooks.summary_writer(self, locale))])
+        if by not in ("donor", "system"):
+            raise ValueError(f"unknown arrangement {by!r}: one of donor, system")
+        write_together([(path, _workbooks.summary_writer(self, locale, by))])
 
     def history(self) -> History:
         """Each donor's committed and delivered value on every day it changed, up to the
