@@ -34,7 +34,7 @@ from sybil import Example, Sybil
 from sybil.parsers.myst import CodeBlockParser, DocTestDirectiveParser, PythonCodeBlockParser
 
 import aidledger
-from aidledger import cli, frames
+from aidledger import _cliargs, frames
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
@@ -274,7 +274,7 @@ def test_the_validation_page_shows_the_file_and_what_validate_prints() -> None:
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
     (commands,) = [
         action
-        for action in cli._parser()._actions
+        for action in _cliargs.command_parser()._actions
         if isinstance(action, argparse._SubParsersAction)
     ]
     return dict(commands.choices)

@@ -42,6 +42,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "importers.kiel._common importers.mapping",
         "importers.kiel._item_table importers.kiel._main_data",
         "importers.kiel",
+        "_cliargs",
         "cli __main__",
     )
 )
