@@ -34,7 +34,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "ledger validate _compare",
         "_words",
         "_blocks _unitchart _chartmarks",
-        "_comparison_report",
+        "_comparison_report _summaryreport",
         "converter _csvsplit _csvread _jsonio _xlsxledger _workbooks _parquet _arrowread io frames"
         " report plot",
         "importers importers.report importers._settings importers.kiel._rules"
