@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -147,6 +149,45 @@ def test_utf16_and_semicolons(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_donor_names_resolve_through_cldr(text: str, code: str | None) -> None:
     assert donor_code(text) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Korea, Republic of", "KR"), ("Iran, Islamic Republic of", "IR"),
+     ("Russian Federation", "RU"), ("Republic of Moldova", "MD"), ("the Netherlands", "NL"),
+     ("Netherlands, The", "NL"), ("Kingdom of the Netherlands", "NL"),
+     ("Bosnia and Herzegovina", "BA"), ("Cote d'Ivoire", "CI"), ("Saint Lucia", "LC"),
+     ("U.S.", "US"), ("U.K.", "GB"), ("Czech Rep.", "CZ"), ("Slovak Republic", "SK"),
+     ("Congo, The Democratic Republic of the", "CD"), ("Burma", "MM"), ("Myanmar", "MM"),
+     # What could be two countries, or none, stays unread.
+     ("Korea", None), ("Congo", None), ("Republic of", None), ("The", None)],
+)  # fmt: skip
+def test_donor_names_as_lists_write_them(text: str, code: str | None) -> None:
+    assert donor_code(text) == code
+
+
+def _english_names() -> list[tuple[str, str]]:
+    from babel import Locale
+
+    return [
+        (str(name), str(code))
+        for code, name in Locale("en").territories.items()
+        if aidledger.model.is_territory(str(code)) and str(code) != "EU"
+    ]
+
+
+@given(
+    entry=st.sampled_from(_english_names()),
+    spelling=st.sampled_from([str, str.upper, str.lower, lambda n: f"the {n}",
+                              lambda n: n.replace("&", "and"), lambda n: f"  {n} ",
+                              lambda n: "".join(c for c in unicodedata.normalize("NFKD", n)
+                                                if not unicodedata.combining(c))]),
+)  # fmt: skip
+def test_every_cldr_name_reads_as_its_country_however_written(
+    entry: tuple[str, str], spelling: Callable[[str], str]
+) -> None:
+    name, code = entry
+    assert donor_code(spelling(name)) == code
 
 
 def test_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

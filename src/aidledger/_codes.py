@@ -4,11 +4,19 @@ not a code probably meant (CLDR, through babel).
 A donor written ``Germany``, ``germany``, ``Deutschland``, ``DEU`` (ISO 3166-1 alpha-3),
 ``GER`` (the start of one country's name) or ``UK`` (an alias CLDR keeps) is not a code,
 but the message can say which code it means; a currency ``EURO`` or ``Euro`` likewise.
+
+Importers take English country names (:func:`territory_code`) the way lists write them:
+CLDR's names and a few common others, in any case, with or without accents, ``&`` or
+``and``, dots in abbreviations (``U.S.``), a leading ``the``, the inverted order of
+ISO 3166 (``Korea, Republic of``) and a state's form before its name (``Republic of
+Moldova``, ``Kingdom of the Netherlands``).
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 
 from aidledger._hints import closest, did_you_mean
 from aidledger.money import check_currency, is_currency
@@ -29,17 +37,56 @@ __all__ = [
 _NOT_DONORS = frozenset(
     {"EZ", "UN", "QO", "XA", "XB", "ZZ", "AC", "CP", "CQ", "DG", "EA", "IC", "TA"}
 )
-# English names that people (and tables such as Kiel's) write where CLDR writes another.
+# English names that people (and tables such as Kiel's, or ISO 3166's official short
+# names) write where CLDR writes another; what the rules of _normal_name and _readings
+# already reach (case, accents, "&", "the", "Republic of ...", inversion) is not listed.
 _OTHER_NAMES = {
     "czech republic": "CZ",
     "turkey": "TR",
     "south korea": "KR",
+    "korea south": "KR",
     "republic of korea": "KR",
+    "north korea": "KP",
+    "dprk": "KP",
+    "democratic people's republic of korea": "KP",
     "united states of america": "US",
     "usa": "US",
     "uk": "GB",
     "great britain": "GB",
+    "united kingdom of great britain and northern ireland": "GB",
+    "russian federation": "RU",
+    "slovak republic": "SK",
+    "kyrgyz republic": "KG",
+    "syrian arab republic": "SY",
+    "viet nam": "VN",
+    "lao people's democratic republic": "LA",
+    "ivory coast": "CI",
+    "burma": "MM",
+    "democratic republic of the congo": "CD",
+    "dr congo": "CD",
+    "drc": "CD",
+    "republic of the congo": "CG",
+    "uae": "AE",
+    "cabo verde": "CV",
+    "swaziland": "SZ",
+    "holland": "NL",
+    "taiwan, province of china": "TW",
 }
+# A state's form before its name ("Republic of Moldova"), longest first.
+_FORMS = (
+    "democratic republic of",
+    "federal republic of",
+    "islamic republic of",
+    "united republic of",
+    "grand duchy of",
+    "principality of",
+    "commonwealth of",
+    "plurinational state of",
+    "bolivarian republic of",
+    "kingdom of",
+    "republic of",
+    "state of",
+)
 # The languages whose country names a hint understands (those aidledger speaks).
 _NAME_LOCALES = ("en", "de", "fr", "pl", "uk")
 _NOT_A_CODE = "is not an ISO 3166-1 alpha-2 country code or EU"
@@ -77,28 +124,75 @@ def check_territory_code(code: str) -> str:
     raise ValueError(_NOT_A_CODE)
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+_DOTTED = re.compile(r"(?<=\b\w)\.")  # the dots of U.S., U.K.
+# Words written more than one way: CLDR writes "St. Lucia", lists "Saint Lucia".
+_WORDS = {"saint": "st", "st.": "st", "rep.": "republic", "rep": "republic"}
+
+
+def _normal_name(text: str) -> str:
+    """A country name without case, accents, dots of abbreviations or extra spaces, with
+    one apostrophe, ``and`` for ``&`` and ``st`` for ``saint``: how names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = _DOTTED.sub("", plain.replace("&", " and "))
+    return " ".join(_WORDS.get(word, word) for word in plain.split())
+
+
 @functools.cache
 def _territory_names() -> dict[str, str]:
-    """English country names (CLDR's and the common other ones) to codes."""
+    """English country names (CLDR's, each part of one such as ``Myanmar (Burma)``, and the
+    common other ones), compared as :func:`_normal_name` writes them, to codes. A name
+    that could be two countries is left out."""
     from babel import Locale
 
-    names = {
-        str(name).casefold(): str(code)
-        for code, name in Locale("en").territories.items()
-        if str(code) in _territories()
-    }
-    names.update(_OTHER_NAMES)
-    return names
+    found: dict[str, set[str]] = {}
+    for code, name in Locale("en").territories.items():
+        if str(code) not in _territories():
+            continue
+        text = str(name)
+        readings = [text, *re.findall(r"\(([^)]*)\)", text), re.sub(r"\s*\([^)]*\)", "", text)]
+        for reading in readings:
+            found.setdefault(_normal_name(reading), set()).add(str(code))
+    for name, code in _OTHER_NAMES.items():
+        found.setdefault(_normal_name(name), set()).add(code)
+    return {name: codes.pop() for name, codes in found.items() if len(codes) == 1}
+
+
+def _readings(key: str) -> list[str]:
+    """*key* (a normal name) and what it says without its inversion (``korea, republic
+    of``), a leading ``the`` or a state's form (``republic of moldova``)."""
+    found = [key]
+    if key.count(",") == 1:
+        name, form = (part.strip() for part in key.split(","))
+        found.append(f"{form} {name}")
+    for reading in list(found):
+        bare = reading.removeprefix("the ")
+        for form in _FORMS:
+            if bare.startswith(form + " "):
+                found.append(bare.removeprefix(form + " ").removeprefix("the "))
+                break
+        found.append(bare)
+    return found
 
 
 def territory_code(text: str) -> str | None:
     """The code of a country written as its code or its English name, CLDR's or a common
-    other one: ``territory_code("Germany")`` is ``"DE"``, ``"Czech Republic"`` ``"CZ"``;
+    other one, however written (see the module docstring): ``territory_code("Germany")``
+    is ``"DE"``, ``"Czech Republic"`` ``"CZ"``, ``"Korea, Republic of"`` ``"KR"``;
     ``None`` for anything else."""
     key = " ".join(text.split())
     if len(key) == 2 and key.upper() in _territories():
         return key.upper()
-    return _territory_names().get(key.casefold())
+    normal = _normal_name(key)
+    if len(normal) == 2 and normal.upper() in _territories():
+        return normal.upper()  # U.S.
+    names = _territory_names()
+    for reading in _readings(normal):
+        code = names.get(reading)
+        if code is not None:
+            return code
+    return None
 
 
 @functools.cache
