@@ -153,7 +153,7 @@ def test_lookup_by_key() -> None:
     assert CATALOG.get("HIMARS") is None
     assert "himars" in CATALOG
     assert "HIMARS" not in CATALOG and 42 not in CATALOG
-    assert [s.key for s in CATALOG][:2] == ["2k12-kub", "2s1"]
+    assert [s.key for s in CATALOG][:2] == ["2a36", "2a65"]
     with pytest.raises(KeyError):
         CATALOG["HIMARS"]
 
@@ -538,6 +538,26 @@ SPELLED = [
     ("Transportpanzer Fuchs and Haubitze", None),  # no Fuchs in the catalog
     ("obusier automoteur CAESAR", "caesar"),
     ("véhicule blindé VAB", "vab"),
+    # what Oryx-style lists and the tracker's other donors name
+    ("Msta-B", "2a65"),  # the towed howitzer, not the 2S19 Msta-S
+    ("2S19 Msta-S", "2s19"),
+    ("Black Hawk helicopters", "uh-60"),
+    ("UH-60M Black Hawk", "uh-60"),
+    ("RM-70 Grad", "rm-70"),  # a Grad of its own, not the BM-21
+    ("BM-21 Grad", "bm-21"),
+    ("Sisu XA-185 APC", "xa-180"),
+    ("Piranha III", "piranha"),
+    ("Kozak-2M1", "kozak-2"),
+    ("9M113 Konkurs ATGM", "konkurs"),
+    ("9M133 Kornet anti-tank missiles", "kornet"),
+    ("ammunition for Kornet", None),
+    ("Igla-S MANPADS", "igla"),
+    ("Evolved Sea Sparrow Missiles", "essm"),  # not the Sea Sparrow (AIM-7)
+    ("RIM-7 Sea Sparrow", "aim-7"),
+    ("RCH 155 on Boxer", "rch-155"),
+    ("JAS 39 Gripen C/D", "gripen"),
+    ("Tatra T815 trucks", "tatra"),
+    ("OT-64 SKOT", "ot-64"),
 ]
 
 NOT_A_SYSTEM = [
@@ -580,7 +600,7 @@ NOT_A_SYSTEM = [
     "T-80",
     "T-64",
     "BMP-3",  # neither the BMP-1 nor the BMP-2
-    "Msta-B",  # the towed howitzer, not the 2S19 Msta-S
+    "Msta",  # the 2A65 Msta-B (towed) or the 2S19 Msta-S (self-propelled)?
     "RM-70 and VAMPIRE",
     "Counter-Unmanned Aerial System",
     "Hellfire missiles guidance unit",
@@ -588,7 +608,7 @@ NOT_A_SYSTEM = [
     "Leopard 3",
     "Marder 2",
     "AMX-10P",
-    "Black Hawk helicopters",
+    "AH-1 Cobra helicopters",  # no AH-1 in the catalog, and not the Otokar Cobra
     "Puma",  # the drone or the infantry fighting vehicle?
     "Leopards",  # 1 or 2?
     "Bv 206 and BvS 10",
