@@ -558,6 +558,14 @@ SPELLED = [
     ("JAS 39 Gripen C/D", "gripen"),
     ("Tatra T815 trucks", "tatra"),
     ("OT-64 SKOT", "ot-64"),
+    ("FV432 Bulldog", "fv432"),
+    ("K9A1 Thunder", "k9"),
+    ("2S1 Goździk", "2s1"),  # the Polish name
+    ("BWP-1", "bmp-1"),
+    ("S-125 Pechora-2M", "s-125"),
+    ("Tor-M1", "tor"),
+    ("Tor missiles", None),  # missiles of a platform that is no munition
+    ("K9 and K2", None),
 ]
 
 NOT_A_SYSTEM = [
