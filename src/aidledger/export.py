@@ -275,14 +275,14 @@ def summary_records(
     """One table of :data:`SUMMARY_TABLES` as plain dicts (names in *locale*): amounts
     ``Decimal``, dates ``datetime.date``, counts ``int``."""
     columns, rows_of = _tables(table)
-    kept = [column for column in columns if column.table]
+    kept = tuple(column for column in columns if column.table)
     records: list[dict[str, Any]] = []
     for entry in summary:
         head: dict[str, Any] = {"as_of": summary.as_of}
         if table != "donors":
             head.update(donor=entry.donor, recipient=entry.recipient)
         for item in rows_of(entry):
-            row = {**head, **{column.name: _plain(column.get(item)) for column in kept}}
+            row = {**head, **_plain_object(kept, item)}
             if "name" in row and table in _NAMED:
                 row["name"] = entry.name(locale)
             if table == "donors":
